@@ -1,0 +1,106 @@
+// The action's error hierarchy. Every failure the user sees is one of these: each carries a
+// message that says what failed and, where there is one, what to do about it. `main.ts` is the
+// only place that turns an error into the step's `::error::`.
+
+export class ActionError extends Error {
+  /** What the user can do about it; appended to the message when reported. */
+  readonly hint?: string
+
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+    this.hint = hint
+  }
+}
+
+/** One or more inputs are invalid; raised before any request is made. */
+export class InputError extends ActionError {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid input: ${problems[0]}`
+        : `Invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`,
+      'Fix the step\'s "with:" values; nothing was sent to the API.'
+    )
+  }
+}
+
+/** The server answered with a status that is final for this request. */
+export class HttpStatusError extends ActionError {
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    /** The start of the response body, already redacted. */
+    readonly bodySnippet: string,
+    readonly attempts: number,
+    message?: string,
+    hint?: string
+  ) {
+    super(
+      message ?? `HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodySnippet ? `: ${bodySnippet}` : ''}`,
+      hint
+    )
+  }
+}
+
+/** Rejected by the rate limit (429 or 503) and no further attempt fits the budgets. */
+export class RateLimitError extends ActionError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly attempts: number,
+    /** When the server said the limit resets, if it said so. */
+    readonly retryAt: Date | undefined,
+    hint?: string
+  ) {
+    super(message, hint)
+  }
+}
+
+/**
+ * The exchange broke without an HTTP answer: no connection, a reset, a timeout, a short body.
+ * `requestSent` tells whether the server may have received (and acted on) the request.
+ */
+export class TransportError extends ActionError {
+  constructor(
+    message: string,
+    readonly requestSent: boolean,
+    readonly timedOut = false,
+    options?: { cause?: unknown }
+  ) {
+    super(message, undefined, options)
+  }
+}
+
+/** A redirect the action refuses to follow (downgrade to http, too many hops, no Location). */
+export class RedirectError extends ActionError {}
+
+/** The downloaded bytes are not what was promised (size or SHA-256). Never retried. */
+export class IntegrityError extends ActionError {}
+
+/** A package whose entries would land outside the extraction folder, or that cannot be read. */
+export class UnsafeArchiveError extends ActionError {}
+
+/** The versions answer of the API could not be read. */
+export class VersionsAnswerError extends ActionError {}
+
+/** Wraps a final error with the Catalog operation it belongs to and a hint for the user. */
+export class CatalogError extends ActionError {}
+
+/** One or more systems of a multi-system deploy failed; each is named with its reason. */
+export class DeployFailedError extends ActionError {
+  constructor(
+    readonly failures: { coordinationId: string; error: Error }[],
+    total: number
+  ) {
+    super(
+      `Deployment failed for ${failures.length} of ${total} system(s):\n` +
+        failures.map(f => `  - ${f.coordinationId}: ${f.error.message}`).join('\n')
+    )
+  }
+}
+
+/** Turns anything thrown into an Error. */
+export function toError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown))
+}
