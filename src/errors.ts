@@ -5,6 +5,8 @@
 export class ActionError extends Error {
   /** What the user can do about it; appended to the message when reported. */
   readonly hint?: string
+  /** How many attempts the failed request took, when a request failed. */
+  attempts?: number
 
   constructor(message: string, hint?: string, options?: { cause?: unknown }) {
     super(message, options)
@@ -32,14 +34,10 @@ export class HttpStatusError extends ActionError {
     readonly statusText: string,
     /** The start of the response body, already redacted. */
     readonly bodySnippet: string,
-    readonly attempts: number,
-    message?: string,
-    hint?: string
+    attempts: number
   ) {
-    super(
-      message ?? `HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodySnippet ? `: ${bodySnippet}` : ''}`,
-      hint
-    )
+    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodySnippet ? `: ${bodySnippet}` : ''}`)
+    this.attempts = attempts
   }
 }
 
@@ -48,12 +46,13 @@ export class RateLimitError extends ActionError {
   constructor(
     message: string,
     readonly status: number,
-    readonly attempts: number,
+    attempts: number,
     /** When the server said the limit resets, if it said so. */
     readonly retryAt: Date | undefined,
     hint?: string
   ) {
     super(message, hint)
+    this.attempts = attempts
   }
 }
 
@@ -93,9 +92,13 @@ export class DeployFailedError extends ActionError {
     readonly failures: { coordinationId: string; error: Error }[],
     total: number
   ) {
+    const hints = [
+      ...new Set(failures.map(f => (f.error instanceof ActionError ? f.error.hint : undefined)).filter(Boolean))
+    ]
     super(
-      `Deployment failed for ${failures.length} of ${total} system(s):\n` +
-        failures.map(f => `  - ${f.coordinationId}: ${f.error.message}`).join('\n')
+      `Deployment failed for ${failures.length} of ${total} systems:\n` +
+        failures.map(f => `  - ${f.coordinationId}: ${f.error.message}`).join('\n'),
+      hints.length ? hints.join('\n') : undefined
     )
   }
 }

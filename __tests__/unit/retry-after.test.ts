@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseRetryAfter } from '../../src/http/retry-after.js'
+import { backoffMs, RATE_LIMIT_REFILL_MS } from '../../src/http/retry-policy.js'
+
+const NOW = Date.parse('2026-11-23T10:00:00Z')
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds', () => {
+    expect(parseRetryAfter('0', NOW)).toBe(0)
+    expect(parseRetryAfter('36', NOW)).toBe(36_000)
+    expect(parseRetryAfter(' 120 ', NOW)).toBe(120_000)
+  })
+
+  it('reads an HTTP-date relative to now', () => {
+    expect(parseRetryAfter('Mon, 23 Nov 2026 10:00:30 GMT', NOW)).toBe(30_000)
+    expect(parseRetryAfter(new Date(NOW + 3_600_000).toUTCString(), NOW)).toBe(3_600_000)
+  })
+
+  it('never returns a negative wait for a date in the past', () => {
+    expect(parseRetryAfter('Mon, 23 Nov 2026 09:59:00 GMT', NOW)).toBe(0)
+  })
+
+  it('takes the first of repeated headers', () => {
+    expect(parseRetryAfter(['5', '60'], NOW)).toBe(5_000)
+  })
+
+  it.each([undefined, '', 'soon', '-5', '1.5', '12abc', 'Tuesday'])('treats %p as absent', value => {
+    expect(parseRetryAfter(value, NOW)).toBeUndefined()
+  })
+})
+
+describe('backoffMs', () => {
+  it('grows exponentially from 1 s for faults and 4 s for rate limits', () => {
+    expect([1, 2, 3, 4].map(n => backoffMs(n, false, 0.5))).toEqual([1000, 2000, 4000, 8000])
+    expect([1, 2, 3].map(n => backoffMs(n, true, 0.5))).toEqual([4000, 8000, 16000])
+  })
+
+  it('adds up to more than one refill interval over the default five attempts when rate limited', () => {
+    const total = [1, 2, 3, 4].reduce((sum, n) => sum + backoffMs(n, true, 0), 0)
+    expect(total).toBeGreaterThan(RATE_LIMIT_REFILL_MS)
+  })
+
+  it('jitters within ±20 % and never exceeds the 36 s refill interval', () => {
+    expect(backoffMs(2, false, 0)).toBe(1600)
+    expect(backoffMs(2, false, 0.999999)).toBe(2400)
+    for (const random of [0, 0.5, 0.999999]) {
+      expect(backoffMs(10, true, random)).toBeLessThanOrEqual(RATE_LIMIT_REFILL_MS)
+    }
+    expect(backoffMs(10, true, 0)).toBe(28_800)
+  })
+})

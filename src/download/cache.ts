@@ -1,0 +1,96 @@
+import * as core from '@actions/core'
+import { createHash, randomUUID } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { HashingCounter } from './hashing.js'
+import type { PackageType } from './package-type.js'
+
+export interface CacheEntry {
+  catalogId: string
+  version: string
+  fileName: string
+  size: number
+  sha256: string
+  packageType: PackageType
+}
+
+const ENTRY_FILE = 'entry.json'
+
+/**
+ * Downloaded packages kept in the runner's tool cache, one folder per item and exact version.
+ * A Catalog version is registered once and never changes, so an entry never goes stale.
+ *
+ * The layout follows the tool cache's `<tool>/<version>` convention, but `@actions/tool-cache`
+ * itself is not used: its find() passes versions through semver.clean(), which turns a
+ * four-part connector version such as 1.0.0.1 into nothing, so such entries would never be found.
+ */
+export class PackageCache {
+  constructor(private readonly root: string) {}
+
+  /** `$RUNNER_TOOL_CACHE`, when the runner provides one. */
+  static fromEnvironment(): PackageCache | undefined {
+    const root = process.env['RUNNER_TOOL_CACHE']
+    return root ? new PackageCache(root) : undefined
+  }
+
+  entryDir(catalogId: string, version: string): string {
+    // Versions may hold characters a file system refuses, and differ only in case: encode them
+    // and add a short digest of the exact string so two versions never share a folder.
+    const digest = createHash('sha256').update(version).digest('hex').slice(0, 8)
+    const readable = encodeURIComponent(version).replace(/[*]/g, '_').slice(0, 80)
+    return path.join(this.root, 'dataminer-catalog', catalogId.toLowerCase(), `${readable}-${digest}`)
+  }
+
+  /** The complete entry for this version, or undefined. Reads only the small entry file. */
+  async lookup(catalogId: string, version: string): Promise<{ entry: CacheEntry; filePath: string } | undefined> {
+    const dir = this.entryDir(catalogId, version)
+    try {
+      const entry = JSON.parse(await readFile(path.join(dir, ENTRY_FILE), 'utf8')) as CacheEntry
+      if (entry.version !== version || entry.catalogId !== catalogId.toLowerCase()) return undefined
+      const filePath = path.join(dir, path.basename(entry.fileName))
+      const { size } = await stat(filePath)
+      if (size !== entry.size) return undefined
+      return { entry, filePath }
+    } catch {
+      return undefined
+    }
+  }
+
+  /**
+   * Adds a verified package. The entry is assembled in a sibling folder and renamed into place,
+   * so a reader sees either a complete entry or none. Failing to cache never fails the step.
+   */
+  async store(filePath: string, entry: CacheEntry): Promise<boolean> {
+    const dir = this.entryDir(entry.catalogId, entry.version)
+    const staging = `${dir}.partial-${randomUUID()}`
+    try {
+      await mkdir(staging, { recursive: true })
+      const copy = await copyWithDigest(filePath, path.join(staging, path.basename(entry.fileName)))
+      if (copy.sha256 !== entry.sha256) throw new Error('the copy in the cache does not match the download')
+      await writeFile(path.join(staging, ENTRY_FILE), JSON.stringify(entry, null, 2))
+      await rm(dir, { recursive: true, force: true })
+      await rename(staging, dir)
+      core.debug(`Cached ${entry.fileName} in ${dir}`)
+      return true
+    } catch (error) {
+      core.warning(`Could not add the package to the tool cache (${(error as Error).message}); the download itself is fine.`)
+      return false
+    } finally {
+      await rm(staging, { recursive: true, force: true })
+    }
+  }
+}
+
+/** Copies a file while hashing it; the destination must not exist yet. */
+export async function copyWithDigest(from: string, to: string): Promise<{ size: number; sha256: string }> {
+  const counter = new HashingCounter()
+  try {
+    await pipeline(createReadStream(from), counter, createWriteStream(to, { flags: 'wx' }))
+  } catch (error) {
+    await rm(to, { force: true })
+    throw error
+  }
+  return { size: counter.bytes, sha256: counter.digest() }
+}

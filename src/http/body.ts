@@ -1,0 +1,85 @@
+import type { IncomingMessage } from 'node:http'
+import { Transform, type TransformCallback } from 'node:stream'
+import { TransportError } from '../errors.js'
+
+/**
+ * A pass-through stream that fails with a timeout when no bytes arrive for `idleMs`. The
+ * toolkit's socket timeout only covers the wait for the response headers.
+ */
+export class IdleWatchdog extends Transform {
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly idleMs: number,
+    private readonly onIdle: () => void = () => undefined
+  ) {
+    super()
+    this.arm()
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.onIdle()
+      this.destroy(
+        new TransportError(
+          `No data received for ${Math.round(this.idleMs / 1000)} s (timeout-seconds); the transfer was abandoned.`,
+          true,
+          true
+        )
+      )
+    }, this.idleMs)
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.arm()
+    done(null, chunk)
+  }
+
+  override _flush(done: TransformCallback): void {
+    clearTimeout(this.timer)
+    done()
+  }
+
+  override _destroy(error: Error | null, done: (error: Error | null) => void): void {
+    clearTimeout(this.timer)
+    done(error)
+  }
+}
+
+/** The error a response stream gives when the connection breaks mid-body, as the action says it. */
+export function bodyBroken(cause: unknown): TransportError {
+  if (cause instanceof TransportError) return cause
+  const detail = cause instanceof Error ? cause.message : String(cause)
+  return new TransportError(`The connection broke while receiving the answer (${detail}).`, true, false, {
+    cause
+  })
+}
+
+/** Reads a small text answer (JSON or an error page), keeping at most `maxBytes` of it. */
+export async function readText(message: IncomingMessage, idleMs: number, maxBytes = 64 * 1024): Promise<string> {
+  const chunks: Buffer[] = []
+  let kept = 0
+  const watchdog = new IdleWatchdog(idleMs, () => message.destroy())
+  message.on('error', error => watchdog.destroy(bodyBroken(error)))
+  message.on('aborted', () => watchdog.destroy(bodyBroken(new Error('aborted'))))
+  message.pipe(watchdog)
+  try {
+    for await (const chunk of watchdog) {
+      const buffer = chunk as Buffer
+      if (kept < maxBytes) {
+        chunks.push(buffer.subarray(0, maxBytes - kept))
+        kept += Math.min(buffer.length, maxBytes - kept)
+      }
+    }
+  } catch (error) {
+    throw bodyBroken(error)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** The start of a server's answer, on one line, for an error message. */
+export function snippet(text: string, max = 300): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim()
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine
+}
