@@ -12,7 +12,7 @@ export interface ZipEntryInput {
 }
 
 const DOS_TIME = 0 // 00:00:00
-const DOS_DATE = (2024 - 1980) << 9 | (1 << 5) | 1 // 2024-01-01: fixed, so archives are reproducible
+const DOS_DATE = ((2024 - 1980) << 9) | (1 << 5) | 1 // 2024-01-01: fixed, so archives are reproducible
 
 /** Builds a zip archive in memory. For the emulator and tests: small, deterministic archives. */
 export function buildZip(entries: ZipEntryInput[]): Buffer {

@@ -36,7 +36,9 @@ export class HttpStatusError extends ActionError {
     readonly bodySnippet: string,
     attempts: number
   ) {
-    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodySnippet ? `: ${bodySnippet}` : ''}`)
+    super(
+      `HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodySnippet ? `: ${bodySnippet}` : ''}`
+    )
     this.attempts = attempts
   }
 }
@@ -93,7 +95,11 @@ export class DeployFailedError extends ActionError {
     total: number
   ) {
     const hints = [
-      ...new Set(failures.map(f => (f.error instanceof ActionError ? f.error.hint : undefined)).filter(Boolean))
+      ...new Set(
+        failures
+          .map(f => (f.error instanceof ActionError ? f.error.hint : undefined))
+          .filter(Boolean)
+      )
     ]
     super(
       `Deployment failed for ${failures.length} of ${total} systems:\n` +

@@ -33,17 +33,28 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
   try {
     const settings = readInputs()
     for (const warning of settings.warnings) core.warning(warning)
-    report = { operation: settings.operation, catalogId: settings.catalogId, requestedVersion: settings.version }
+    report = {
+      operation: settings.operation,
+      catalogId: settings.catalogId,
+      requestedVersion: settings.version
+    }
     await perform(settings, report, dependencies)
   } catch (thrown) {
     const error = toError(thrown)
     if (report) report.error = error
     reportFailure(error)
   }
-  if (report) await writeSummary(report).catch(error => core.debug(`No step summary: ${toError(error).message}`))
+  if (report)
+    await writeSummary(report).catch(error =>
+      core.debug(`No step summary: ${toError(error).message}`)
+    )
 }
 
-async function perform(settings: Settings, report: StepReport, dependencies: RunDependencies): Promise<void> {
+async function perform(
+  settings: Settings,
+  report: StepReport,
+  dependencies: RunDependencies
+): Promise<void> {
   const budget = new StepBudget(settings.maxWaitSeconds * 1000)
   report.budget = budget
   const timeoutMs = settings.timeoutSeconds * 1000
@@ -56,7 +67,9 @@ async function perform(settings: Settings, report: StepReport, dependencies: Run
     ...dependencies
   })
   const client = new CatalogClient(requester, settings.baseUrl, timeoutMs)
-  core.info(`Catalog item ${settings.catalogId}, version ${settings.version}: ${settings.operation} through ${settings.baseUrl.origin}`)
+  core.info(
+    `Catalog item ${settings.catalogId}, version ${settings.version}: ${settings.operation} through ${settings.baseUrl.origin}`
+  )
 
   try {
     const request = settings.versionRequest
@@ -88,12 +101,15 @@ async function perform(settings: Settings, report: StepReport, dependencies: Run
       core.info(`Package ready: ${result.path}`)
     } else {
       const systems = settings.coordinationIds
-      const results = await core.group(`Deploy version ${version} to ${systems.length} system(s)`, () =>
-        deployToSystems(client, settings.catalogId, version, systems)
+      const results = await core.group(
+        `Deploy version ${version} to ${systems.length} system(s)`,
+        () => deployToSystems(client, settings.catalogId, version, systems)
       )
       report.deployments = results
       setDeployOutputs(version, results)
-      const failures = results.filter(r => r.error).map(r => ({ coordinationId: r.coordinationId, error: r.error! }))
+      const failures = results
+        .filter(r => r.error)
+        .map(r => ({ coordinationId: r.coordinationId, error: r.error! }))
       if (failures.length === 1 && results.length === 1) throw failures[0].error
       if (failures.length) throw new DeployFailedError(failures, results.length)
       core.info(

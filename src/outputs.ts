@@ -25,7 +25,9 @@ export function setDeployOutputs(version: string, results: SystemDeployment[]): 
   set('deployment-id', accepted[0]?.deploymentId ?? '')
   set(
     'deployments',
-    JSON.stringify(accepted.map(r => ({ coordinationId: r.coordinationId, deploymentId: r.deploymentId })))
+    JSON.stringify(
+      accepted.map(r => ({ coordinationId: r.coordinationId, deploymentId: r.deploymentId }))
+    )
   )
 }
 

@@ -8,7 +8,8 @@ jest.unstable_mockModule('@actions/core', () => core)
 
 const { ApiRequester, API_KEY_HEADER } = await import('../../src/http/request.js')
 const { StepBudget } = await import('../../src/http/step-budget.js')
-const { HttpStatusError, RateLimitError, TransportError, ActionError } = await import('../../src/errors.js')
+const { HttpStatusError, RateLimitError, TransportError, ActionError } =
+  await import('../../src/errors.js')
 const { readText } = await import('../../src/http/body.js')
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void
@@ -48,7 +49,8 @@ const reply =
     res.writeHead(status, headers).end(body)
 
 beforeAll(async () => {
-  for (const s of [api.server, other.server]) await new Promise<void>(r => s.listen(0, '127.0.0.1', r))
+  for (const s of [api.server, other.server])
+    await new Promise<void>(r => s.listen(0, '127.0.0.1', r))
   baseUrl = new URL(`http://127.0.0.1:${(api.server.address() as AddressInfo).port}/ns/`)
   otherUrl = `http://127.0.0.1:${(other.server.address() as AddressInfo).port}`
 })
@@ -68,7 +70,9 @@ beforeEach(() => {
   }
 })
 
-function setup(options: { maxAttempts?: number; maxWaitSeconds?: number; timeoutMs?: number } = {}) {
+function setup(
+  options: { maxAttempts?: number; maxWaitSeconds?: number; timeoutMs?: number } = {}
+) {
   const clock = new FakeClock()
   const budget = new StepBudget((options.maxWaitSeconds ?? 300) * 1000)
   const requester = new ApiRequester({
@@ -96,7 +100,9 @@ describe('ApiRequester', () => {
     const { get, clock } = setup()
     const answer = await get()
     expect(answer).toEqual({ value: 'hello', status: 200, attempts: 1 })
-    expect(api.seen).toEqual([expect.objectContaining({ method: 'GET', url: '/ns/thing', key: KEY })])
+    expect(api.seen).toEqual([
+      expect.objectContaining({ method: 'GET', url: '/ns/thing', key: KEY })
+    ])
     expect(clock.sleeps).toEqual([])
   })
 
@@ -108,13 +114,20 @@ describe('ApiRequester', () => {
     expect(clock.sleeps).toEqual([2000])
     expect(budget.totalWaitedMs).toBe(2000)
     expect(budget.requests).toBe(2)
-    expect(core.infoLines().join('\n')).toMatch(/attempt 1 of 5 was rejected by the rate limit \(HTTP 429/)
-    expect(core.infoLines().join('\n')).toMatch(/Waiting 2 s \(as the server asked with Retry-After\)/)
+    expect(core.infoLines().join('\n')).toMatch(
+      /attempt 1 of 5 was rejected by the rate limit \(HTTP 429/
+    )
+    expect(core.infoLines().join('\n')).toMatch(
+      /Waiting 2 s \(as the server asked with Retry-After\)/
+    )
   })
 
   it('waits until the HTTP-date Retry-After names', async () => {
     const { get, clock } = setup()
-    api.handlers.push(reply(429, '', { 'Retry-After': new Date(clock.now() + 7000).toUTCString() }), reply(200, 'ok'))
+    api.handlers.push(
+      reply(429, '', { 'Retry-After': new Date(clock.now() + 7000).toUTCString() }),
+      reply(200, 'ok')
+    )
     await get()
     expect(clock.sleeps).toEqual([7000])
   })
@@ -129,7 +142,9 @@ describe('ApiRequester', () => {
 
   it('fails at once, without sleeping, when the asked wait does not fit the budget', async () => {
     const { get, clock } = setup({ maxWaitSeconds: 10 })
-    api.handlers.push(reply(429, '', { 'Retry-After': new Date(clock.now() + 3_600_000).toUTCString() }))
+    api.handlers.push(
+      reply(429, '', { 'Retry-After': new Date(clock.now() + 3_600_000).toUTCString() })
+    )
     const error = await get().catch(e => e)
     expect(error).toBeInstanceOf(RateLimitError)
     expect(error.message).toMatch(/asks to wait 1 min|asks to wait 60 min|asks to wait 3600 s/)
@@ -171,7 +186,9 @@ describe('ApiRequester', () => {
 
   it.each([400, 401, 403, 404, 405])('never retries %i', async status => {
     api.handlers.push(reply(status, 'nope'))
-    const error = await setup().get().catch(e => e)
+    const error = await setup()
+      .get()
+      .catch(e => e)
     expect(error).toBeInstanceOf(HttpStatusError)
     expect(error.status).toBe(status)
     expect(error.bodySnippet).toBe('nope')
@@ -180,7 +197,9 @@ describe('ApiRequester', () => {
 
   it('does not repeat a request that changes things after a 500', async () => {
     api.handlers.push(reply(500, 'boom'))
-    const error = await setup().get(true, 'POST').catch(e => e)
+    const error = await setup()
+      .get(true, 'POST')
+      .catch(e => e)
     expect(error).toBeInstanceOf(HttpStatusError)
     expect(api.seen).toHaveLength(1)
   })
@@ -194,7 +213,9 @@ describe('ApiRequester', () => {
 
   it('does not repeat a request that changes things when the connection breaks after sending', async () => {
     api.handlers.push(req => req.socket.destroy())
-    const error = await setup().get(true, 'POST').catch(e => e)
+    const error = await setup()
+      .get(true, 'POST')
+      .catch(e => e)
     expect(error).toBeInstanceOf(TransportError)
     expect(error.requestSent).toBe(true)
     expect(api.seen).toHaveLength(1)
@@ -220,11 +241,19 @@ describe('ApiRequester', () => {
       clock
     })
     const error = await requester
-      .send({ label: 'deploy', method: 'POST', url: new URL(`http://127.0.0.1:${port}/x`), changesState: true, read: async () => 1 })
+      .send({
+        label: 'deploy',
+        method: 'POST',
+        url: new URL(`http://127.0.0.1:${port}/x`),
+        changesState: true,
+        read: async () => 1
+      })
       .catch(e => e)
     expect(error).toBeInstanceOf(TransportError)
     expect(error.requestSent).toBe(false)
-    expect(error.message).toMatch(/Could not connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\. Gave up after 3 attempts/)
+    expect(error.message).toMatch(
+      /Could not connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\. Gave up after 3 attempts/
+    )
     expect(clock.sleeps).toHaveLength(2)
   })
 
@@ -233,7 +262,9 @@ describe('ApiRequester', () => {
     const { get } = setup({ timeoutMs: 300 })
     const answer = await get()
     expect(answer).toEqual({ value: 'late but fine', status: 200, attempts: 2 })
-    expect(core.infoLines().join('\n')).toMatch(/No answer from 127\.0\.0\.1:\d+ within 0\.3 s \(timeout-seconds\)/)
+    expect(core.infoLines().join('\n')).toMatch(
+      /No answer from 127\.0\.0\.1:\d+ within 0\.3 s \(timeout-seconds\)/
+    )
   })
 
   it('follows a redirect to another origin without the key', async () => {
@@ -256,7 +287,9 @@ describe('ApiRequester', () => {
 
   it('stops after too many redirects', async () => {
     for (let i = 0; i < 7; i++) api.handlers.push(reply(307, '', { Location: '/ns/loop' }))
-    const error = await setup({ maxAttempts: 1 }).get().catch(e => e)
+    const error = await setup({ maxAttempts: 1 })
+      .get()
+      .catch(e => e)
     expect(error).toBeInstanceOf(TransportError)
     expect(error.message).toMatch(/More than 5 redirects/)
   })
@@ -265,7 +298,9 @@ describe('ApiRequester', () => {
     api.handlers.push(reply(400, `bad key ${KEY} given`))
     const { redact, registerSecret } = await import('../../src/redact.js')
     registerSecret(KEY)
-    const error = await setup().get().catch(e => e)
+    const error = await setup()
+      .get()
+      .catch(e => e)
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).not.toContain(KEY)
     expect(error.message).toContain('bad key *** given')

@@ -24,9 +24,12 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(['5', '60'], NOW)).toBe(5_000)
   })
 
-  it.each([undefined, '', 'soon', '-5', '1.5', '12abc', 'Tuesday'])('treats %p as absent', value => {
-    expect(parseRetryAfter(value, NOW)).toBeUndefined()
-  })
+  it.each([undefined, '', 'soon', '-5', '1.5', '12abc', 'Tuesday'])(
+    'treats %p as absent',
+    value => {
+      expect(parseRetryAfter(value, NOW)).toBeUndefined()
+    }
+  )
 })
 
 describe('backoffMs', () => {

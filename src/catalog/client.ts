@@ -31,7 +31,8 @@ export class CatalogClient {
         url: versionsUrl(this.baseUrl, catalogId),
         headers: { Accept: 'application/json' },
         changesState: false,
-        read: async response => parseVersionList(await readText(response, this.timeoutMs, 4 * 1024 * 1024))
+        read: async response =>
+          parseVersionList(await readText(response, this.timeoutMs, 4 * 1024 * 1024))
       })
     )
   }
@@ -75,14 +76,23 @@ export class CatalogClient {
         return { deploymentId: answer.value, attempts: answer.attempts, method: 'POST' as const }
       } catch (error) {
         if (!(error instanceof HttpStatusError) || error.status !== 405) throw error
-        core.info(`The API answered the deploy POST with 405 Method Not Allowed; repeating it once as GET.`)
+        core.info(
+          `The API answered the deploy POST with 405 Method Not Allowed; repeating it once as GET.`
+        )
         const answer = await send('GET')
-        return { deploymentId: answer.value, attempts: (error.attempts ?? 1) + answer.attempts, method: 'GET' as const }
+        return {
+          deploymentId: answer.value,
+          attempts: (error.attempts ?? 1) + answer.attempts,
+          method: 'GET' as const
+        }
       }
     })
   }
 
-  private async readDeploymentId(response: IncomingMessage, operation: CatalogOperation): Promise<string> {
+  private async readDeploymentId(
+    response: IncomingMessage,
+    operation: CatalogOperation
+  ): Promise<string> {
     const body = await readText(response, this.timeoutMs)
     let id: unknown
     try {

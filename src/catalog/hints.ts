@@ -1,4 +1,10 @@
-import { ActionError, CatalogError, HttpStatusError, RateLimitError, TransportError } from '../errors.js'
+import {
+  ActionError,
+  CatalogError,
+  HttpStatusError,
+  RateLimitError,
+  TransportError
+} from '../errors.js'
 import { PERMISSION } from './permissions.js'
 
 export type CatalogOperation =
@@ -11,7 +17,8 @@ const KEYS_PAGE = 'the dataminer.services Admin app (Organization > Keys)'
 /** Turns a final error of a Catalog request into a message that says what to do. */
 export function explainFailure(operation: CatalogOperation, error: unknown): Error {
   const explained = explain(operation, error)
-  if (explained instanceof ActionError && error instanceof ActionError) explained.attempts ??= error.attempts
+  if (explained instanceof ActionError && error instanceof ActionError)
+    explained.attempts ??= error.attempts
   return explained
 }
 
@@ -34,7 +41,8 @@ function explainStatus(operation: CatalogOperation, error: HttpStatusError): Cat
   const server = error.bodySnippet ? ` The API said: ${error.bodySnippet}` : ''
   const head = `${what(operation)} failed with HTTP ${status}${error.statusText ? ` ${error.statusText}` : ''}`
   const attempts = (error.attempts ?? 1) > 1 ? ` after ${error.attempts} attempts` : ''
-  const make = (message: string, hint: string) => new CatalogError(`${message}${server}`, hint, { cause: error })
+  const make = (message: string, hint: string) =>
+    new CatalogError(`${message}${server}`, hint, { cause: error })
 
   if (status === 401) {
     return make(
@@ -49,7 +57,8 @@ function explainStatus(operation: CatalogOperation, error: HttpStatusError): Cat
       `Add "${permission}" to the organization key in ${KEYS_PAGE}, or use a key that has it.`
     )
   }
-  if (status === 400 || status === 404) return make(`${head}: ${notFound(operation)}`, notFoundHint(operation))
+  if (status === 400 || status === 404)
+    return make(`${head}: ${notFound(operation)}`, notFoundHint(operation))
   if (operation.kind === 'deploy' && status >= 500) {
     return make(
       `${head}${attempts}. The request reached the API, so it was not repeated.`,
@@ -59,7 +68,10 @@ function explainStatus(operation: CatalogOperation, error: HttpStatusError): Cat
   if (status >= 500) {
     return make(`${head}${attempts}.`, 'This is a fault on the API side; run the step again later.')
   }
-  return make(`${head}${attempts}.`, 'Check the inputs; if they are right, the API may have changed.')
+  return make(
+    `${head}${attempts}.`,
+    'Check the inputs; if they are right, the API may have changed.'
+  )
 }
 
 function what(operation: CatalogOperation): string {
@@ -85,8 +97,8 @@ function notFound(operation: CatalogOperation): string {
 }
 
 function notFoundHint(operation: CatalogOperation): string {
-  const item = 'catalog-id is the last part of the item\'s address in the Catalog'
-  const version = 'version must be spelled as on the item\'s Versions tab'
+  const item = "catalog-id is the last part of the item's address in the Catalog"
+  const version = "version must be spelled as on the item's Versions tab"
   const system = "coordination-id is the last GUID of the system's address in the Admin app"
   if (operation.kind === 'versions') return `Check catalog-id: ${item}.`
   if (operation.kind === 'download') return `Check the inputs: ${item}; ${version}.`

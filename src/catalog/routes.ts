@@ -7,8 +7,16 @@ export function downloadUrl(base: URL, catalogId: string, version: string): URL 
   return new URL(`${API}/${catalogId}/versions/${encodeURIComponent(version)}/download`, base)
 }
 
-export function deployUrl(base: URL, catalogId: string, version: string, coordinationId: string): URL {
-  const url = new URL(`${API}/catalogs/${catalogId}/versions/${encodeURIComponent(version)}/deploy`, base)
+export function deployUrl(
+  base: URL,
+  catalogId: string,
+  version: string,
+  coordinationId: string
+): URL {
+  const url = new URL(
+    `${API}/catalogs/${catalogId}/versions/${encodeURIComponent(version)}/deploy`,
+    base
+  )
   url.searchParams.set('coordinationId', coordinationId)
   return url
 }

@@ -22,11 +22,14 @@ export async function deployToSystems(
 ): Promise<SystemDeployment[]> {
   const results: SystemDeployment[] = []
   for (const [index, coordinationId] of coordinationIds.entries()) {
-    const position = coordinationIds.length > 1 ? ` (${index + 1} of ${coordinationIds.length})` : ''
+    const position =
+      coordinationIds.length > 1 ? ` (${index + 1} of ${coordinationIds.length})` : ''
     core.info(`Deploying version ${version} to system ${coordinationId}${position}...`)
     try {
       const answer = await client.deploy(catalogId, version, coordinationId)
-      core.info(`Accepted by the API: deployment ${answer.deploymentId} for system ${coordinationId}.`)
+      core.info(
+        `Accepted by the API: deployment ${answer.deploymentId} for system ${coordinationId}.`
+      )
       results.push({ coordinationId, attempts: answer.attempts, deploymentId: answer.deploymentId })
     } catch (thrown) {
       const error = toError(thrown)

@@ -40,11 +40,19 @@ export class PackageCache {
     // and add a short digest of the exact string so two versions never share a folder.
     const digest = createHash('sha256').update(version).digest('hex').slice(0, 8)
     const readable = encodeURIComponent(version).replace(/[*]/g, '_').slice(0, 80)
-    return path.join(this.root, 'dataminer-catalog', catalogId.toLowerCase(), `${readable}-${digest}`)
+    return path.join(
+      this.root,
+      'dataminer-catalog',
+      catalogId.toLowerCase(),
+      `${readable}-${digest}`
+    )
   }
 
   /** The complete entry for this version, or undefined. Reads only the small entry file. */
-  async lookup(catalogId: string, version: string): Promise<{ entry: CacheEntry; filePath: string } | undefined> {
+  async lookup(
+    catalogId: string,
+    version: string
+  ): Promise<{ entry: CacheEntry; filePath: string } | undefined> {
     const dir = this.entryDir(catalogId, version)
     try {
       const entry = JSON.parse(await readFile(path.join(dir, ENTRY_FILE), 'utf8')) as CacheEntry
@@ -68,14 +76,17 @@ export class PackageCache {
     try {
       await mkdir(staging, { recursive: true })
       const copy = await copyWithDigest(filePath, path.join(staging, path.basename(entry.fileName)))
-      if (copy.sha256 !== entry.sha256) throw new Error('the copy in the cache does not match the download')
+      if (copy.sha256 !== entry.sha256)
+        throw new Error('the copy in the cache does not match the download')
       await writeFile(path.join(staging, ENTRY_FILE), JSON.stringify(entry, null, 2))
       await rm(dir, { recursive: true, force: true })
       await rename(staging, dir)
       core.debug(`Cached ${entry.fileName} in ${dir}`)
       return true
     } catch (error) {
-      core.warning(`Could not add the package to the tool cache (${(error as Error).message}); the download itself is fine.`)
+      core.warning(
+        `Could not add the package to the tool cache (${(error as Error).message}); the download itself is fine.`
+      )
       return false
     } finally {
       await rm(staging, { recursive: true, force: true })
@@ -84,7 +95,10 @@ export class PackageCache {
 }
 
 /** Copies a file while hashing it; the destination must not exist yet. */
-export async function copyWithDigest(from: string, to: string): Promise<{ size: number; sha256: string }> {
+export async function copyWithDigest(
+  from: string,
+  to: string
+): Promise<{ size: number; sha256: string }> {
   const counter = new HashingCounter()
   try {
     await pipeline(createReadStream(from), counter, createWriteStream(to, { flags: 'wx' }))

@@ -65,7 +65,13 @@ export async function downloadPackage(
     )
     attempts = answer.attempts
     const saved = answer.value
-    verified = await verify(request, saved.tempPath, saved.size, saved.sha256, saved.contentDisposition)
+    verified = await verify(
+      request,
+      saved.tempPath,
+      saved.size,
+      saved.sha256,
+      saved.contentDisposition
+    )
   }
 
   const finalPath = path.join(request.destination, verified.fileName)
@@ -77,7 +83,9 @@ export async function downloadPackage(
     await rm(verified.tempPath, { force: true })
     throw error
   }
-  core.info(`Saved ${verified.fileName} (${formatBytes(verified.size)}, SHA-256 ${verified.sha256}).`)
+  core.info(
+    `Saved ${verified.fileName} (${formatBytes(verified.size)}, SHA-256 ${verified.sha256}).`
+  )
 
   if (cache && !cached) {
     const stored = await cache.store(finalPath, {
@@ -123,11 +131,14 @@ async function verify(
     assertExpectedDigest(request, sha256)
     const packageType = await detectPackageType(tempPath)
     if (packageType === 'unknown') {
-      core.warning('The downloaded file is not a recognisable .dmapp or .dmprotocol package (package-type: unknown).')
+      core.warning(
+        'The downloaded file is not a recognisable .dmapp or .dmprotocol package (package-type: unknown).'
+      )
     }
     const sent = fileNameFromContentDisposition(contentDisposition)
     const safe = sent === undefined ? undefined : safeBaseName(sent)
-    if (sent !== undefined && safe !== sent) core.info(`The server's file name was reduced to a safe name: ${safe ?? '(none)'}.`)
+    if (sent !== undefined && safe !== sent)
+      core.info(`The server's file name was reduced to a safe name: ${safe ?? '(none)'}.`)
     const fileName = safe ?? fallbackFileName(request.catalogId, request.version, packageType)
     return { tempPath, fileName, size, sha256, packageType }
   } catch (error) {
@@ -146,7 +157,10 @@ function assertExpectedDigest(request: DownloadRequest, sha256: string): void {
 }
 
 /** Copies the cached package next to the destination, verifying it on the way; undefined on a miss. */
-async function takeFromCache(request: DownloadRequest, cache: PackageCache): Promise<VerifiedFile | undefined> {
+async function takeFromCache(
+  request: DownloadRequest,
+  cache: PackageCache
+): Promise<VerifiedFile | undefined> {
   const hit = await cache.lookup(request.catalogId, request.version)
   if (!hit) {
     core.info(`Version ${request.version} is not in the tool cache yet.`)
@@ -168,7 +182,9 @@ async function takeFromCache(request: DownloadRequest, cache: PackageCache): Pro
   core.info(`Found version ${request.version} in the tool cache: no download request needed.`)
   return {
     tempPath,
-    fileName: safeBaseName(hit.entry.fileName) ?? fallbackFileName(request.catalogId, request.version, hit.entry.packageType),
+    fileName:
+      safeBaseName(hit.entry.fileName) ??
+      fallbackFileName(request.catalogId, request.version, hit.entry.packageType),
     size: copy.size,
     sha256: copy.sha256,
     packageType: hit.entry.packageType

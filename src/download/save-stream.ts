@@ -27,14 +27,22 @@ export function temporaryPathIn(dir: string): string {
  * stalled or short body removes the file and throws a TransportError, so the attempt can be
  * repeated; nothing of it is left behind.
  */
-export async function saveBodyToTempFile(response: IncomingMessage, dir: string, idleMs: number): Promise<SavedBody> {
+export async function saveBodyToTempFile(
+  response: IncomingMessage,
+  dir: string,
+  idleMs: number
+): Promise<SavedBody> {
   const tempPath = temporaryPathIn(dir)
   const counter = new HashingCounter()
   const watchdog = new IdleWatchdog(idleMs, () => response.destroy())
   const declared = Number(response.headers['content-length'])
   try {
     await pipeline(response, watchdog, counter, createWriteStream(tempPath, { flags: 'wx' }))
-    if (Number.isFinite(declared) && response.headers['content-length'] !== undefined && counter.bytes !== declared) {
+    if (
+      Number.isFinite(declared) &&
+      response.headers['content-length'] !== undefined &&
+      counter.bytes !== declared
+    ) {
       throw new TransportError(
         `The download ended after ${counter.bytes} of the ${declared} bytes the server announced.`,
         true
@@ -55,5 +63,11 @@ export async function saveBodyToTempFile(response: IncomingMessage, dir: string,
 
 function isFileSystemError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
-  return code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EEXIST'
+  return (
+    code === 'ENOSPC' ||
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'EROFS' ||
+    code === 'EEXIST'
+  )
 }

@@ -51,13 +51,22 @@ export class IdleWatchdog extends Transform {
 export function bodyBroken(cause: unknown): TransportError {
   if (cause instanceof TransportError) return cause
   const detail = cause instanceof Error ? cause.message : String(cause)
-  return new TransportError(`The connection broke while receiving the answer (${detail}).`, true, false, {
-    cause
-  })
+  return new TransportError(
+    `The connection broke while receiving the answer (${detail}).`,
+    true,
+    false,
+    {
+      cause
+    }
+  )
 }
 
 /** Reads a small text answer (JSON or an error page), keeping at most `maxBytes` of it. */
-export async function readText(message: IncomingMessage, idleMs: number, maxBytes = 64 * 1024): Promise<string> {
+export async function readText(
+  message: IncomingMessage,
+  idleMs: number,
+  maxBytes = 64 * 1024
+): Promise<string> {
   const chunks: Buffer[] = []
   let kept = 0
   const watchdog = new IdleWatchdog(idleMs, () => message.destroy())

@@ -11,7 +11,10 @@ export function followRedirect(
   location: string | undefined,
   apiOrigin: string
 ): { url: URL; sendKey: boolean } {
-  if (!location) throw new RedirectError(`The server answered ${from.origin} with a redirect without a Location header.`)
+  if (!location)
+    throw new RedirectError(
+      `The server answered ${from.origin} with a redirect without a Location header.`
+    )
   let url: URL
   try {
     url = new URL(location, from)
@@ -19,7 +22,9 @@ export function followRedirect(
     throw new RedirectError(`The server redirected to an unreadable address.`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new RedirectError(`The server redirected to a ${url.protocol} address; only http and https are followed.`)
+    throw new RedirectError(
+      `The server redirected to a ${url.protocol} address; only http and https are followed.`
+    )
   }
   if (from.protocol === 'https:' && url.protocol === 'http:') {
     throw new RedirectError(

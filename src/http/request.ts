@@ -8,7 +8,12 @@ import { readText, snippet } from './body.js'
 import { systemClock, type Clock } from './clock.js'
 import { followRedirect, MAX_REDIRECTS } from './redirects.js'
 import { parseRetryAfter } from './retry-after.js'
-import { backoffMs, isRateLimitStatus, isRedirectStatus, isTransientServerStatus } from './retry-policy.js'
+import {
+  backoffMs,
+  isRateLimitStatus,
+  isRedirectStatus,
+  isTransientServerStatus
+} from './retry-policy.js'
 import type { StepBudget } from './step-budget.js'
 
 export const API_KEY_HEADER = 'Ocp-Apim-Subscription-Key'
@@ -108,7 +113,10 @@ export class ApiRequester {
     }
   }
 
-  private async attempt<T>(request: ApiRequest<T>, attempt: number): Promise<ApiResponse<T> | Failure> {
+  private async attempt<T>(
+    request: ApiRequest<T>,
+    attempt: number
+  ): Promise<ApiResponse<T> | Failure> {
     let message: IncomingMessage
     try {
       message = await this.exchange(request)
@@ -127,8 +135,14 @@ export class ApiRequester {
       }
     }
     const body = await readText(message, this.options.timeoutMs, 4096).catch(() => '')
-    const error = new HttpStatusError(status, message.statusMessage ?? '', snippet(redact(body)), attempt)
-    const retryable = isRateLimitStatus(status) || (!request.changesState && isTransientServerStatus(status))
+    const error = new HttpStatusError(
+      status,
+      message.statusMessage ?? '',
+      snippet(redact(body)),
+      attempt
+    )
+    const retryable =
+      isRateLimitStatus(status) || (!request.changesState && isTransientServerStatus(status))
     if (!retryable) throw error
     return { kind: 'status', error, retryAfterMs: retryAfter(message.headers, this.clock.now()) }
   }
@@ -141,7 +155,9 @@ export class ApiRequester {
     for (let hop = 0; ; hop++) {
       const headers: Record<string, string> = { ...request.headers }
       if (sendKey) headers[API_KEY_HEADER] = this.options.apiKey
-      core.debug(`${method} ${url.origin}${url.pathname}${url.search}${sendKey ? '' : ' (without the key)'}`)
+      core.debug(
+        `${method} ${url.origin}${url.pathname}${url.search}${sendKey ? '' : ' (without the key)'}`
+      )
       this.options.budget.recordRequest()
       const message = await this.transport(method, url, headers).catch(error => {
         throw this.transportError(error, url)
@@ -150,10 +166,15 @@ export class ApiRequester {
       if (!isRedirectStatus(status)) return message
       message.resume()
       if (hop >= MAX_REDIRECTS) {
-        throw new TransportError(`More than ${MAX_REDIRECTS} redirects; the action stopped following them.`, true)
+        throw new TransportError(
+          `More than ${MAX_REDIRECTS} redirects; the action stopped following them.`,
+          true
+        )
       }
       const next = followRedirect(url, message.headers.location, this.apiOrigin)
-      core.debug(`Redirected (HTTP ${status}) to ${next.url.origin}${next.sendKey ? '' : '; the key stays behind'}`)
+      core.debug(
+        `Redirected (HTTP ${status}) to ${next.url.origin}${next.sendKey ? '' : '; the key stays behind'}`
+      )
       if (status === 303) method = 'GET'
       url = next.url
       sendKey = next.sendKey
@@ -173,19 +194,32 @@ export class ApiRequester {
       )
     }
     if (code && NOT_CONNECTED.has(code)) {
-      return new TransportError(`Could not connect to ${url.host} (${code}).`, false, false, { cause: error })
+      return new TransportError(`Could not connect to ${url.host} (${code}).`, false, false, {
+        cause: error
+      })
     }
-    return new TransportError(`The connection to ${url.host} failed (${code ?? redact(text)}).`, true, false, {
-      cause: error
-    })
+    return new TransportError(
+      `The connection to ${url.host} failed (${code ?? redact(text)}).`,
+      true,
+      false,
+      {
+        cause: error
+      }
+    )
   }
 
-  private async waitBeforeRetry(request: ApiRequest<unknown>, attempt: number, failure: Failure): Promise<void> {
+  private async waitBeforeRetry(
+    request: ApiRequest<unknown>,
+    attempt: number,
+    failure: Failure
+  ): Promise<void> {
     const { maxAttempts, budget } = this.options
-    if (failure.kind === 'transport' && request.changesState && failure.error.requestSent) throw failure.error
+    if (failure.kind === 'transport' && request.changesState && failure.error.requestSent)
+      throw failure.error
     const rateLimited = failure.kind === 'status' && isRateLimitStatus(failure.error.status)
     const serverWaitMs = failure.kind === 'status' ? failure.retryAfterMs : undefined
-    const retryAt = serverWaitMs === undefined ? undefined : new Date(this.clock.now() + serverWaitMs)
+    const retryAt =
+      serverWaitMs === undefined ? undefined : new Date(this.clock.now() + serverWaitMs)
 
     if (attempt >= maxAttempts) throw this.exhausted(request, attempt, failure, retryAt)
 
@@ -201,7 +235,12 @@ export class ApiRequester {
     await this.clock.sleep(waitMs)
   }
 
-  private exhausted(request: ApiRequest<unknown>, attempts: number, failure: Failure, retryAt?: Date): Error {
+  private exhausted(
+    request: ApiRequest<unknown>,
+    attempts: number,
+    failure: Failure,
+    retryAt?: Date
+  ): Error {
     if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
       return new RateLimitError(
         `The ${request.label} request was still rejected by the rate limit (HTTP ${failure.error.status}) after ${attempts} attempt(s).`,

@@ -2,7 +2,10 @@
  * Reads a Retry-After header: delta-seconds ("120") or an HTTP-date. Returns the wait in
  * milliseconds (never negative), or undefined when the header is absent or unreadable.
  */
-export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  nowMs: number
+): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim()
   if (!text) return undefined
   if (/^\d+$/.test(text)) return Number(text) * 1000

@@ -27,7 +27,10 @@ export async function writeSummary(report: StepReport): Promise<void> {
   const failed = report.error ? ' failed' : ''
   summary.addHeading(`DataMiner Catalog ${report.operation}${failed}`, 2)
 
-  const rows: Row[] = [['Catalog item', code(report.catalogId)], ['Version', versionCell(report)]]
+  const rows: Row[] = [
+    ['Catalog item', code(report.catalogId)],
+    ['Version', versionCell(report)]
+  ]
   if (report.download) rows.push(...downloadRows(report.download))
   if (report.budget) rows.push(...requestRows(report.budget))
   summary.addTable([
@@ -62,12 +65,16 @@ export async function writeSummary(report: StepReport): Promise<void> {
       `Waits (${report.budget.waits.length})`,
       '<ul>' +
         report.budget.waits
-          .map(w => `<li>${text(w.label)}, attempt ${w.attempt}: ${text(w.reason)}; waited ${formatDuration(w.ms)}</li>`)
+          .map(
+            w =>
+              `<li>${text(w.label)}, attempt ${w.attempt}: ${text(w.reason)}; waited ${formatDuration(w.ms)}</li>`
+          )
           .join('') +
         '</ul>'
     )
   }
-  if (report.error) summary.addRaw(`<p><strong>Error:</strong> ${text(report.error.message)}</p>`, true)
+  if (report.error)
+    summary.addRaw(`<p><strong>Error:</strong> ${text(report.error.message)}</p>`, true)
   await summary.write()
 }
 

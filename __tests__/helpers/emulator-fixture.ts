@@ -1,0 +1,50 @@
+// Shared setup of process-level tests: an emulator with a test key of its own, so leak checks
+// look for a string that appears nowhere else.
+import { expect } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import {
+  DEMO_KEYS,
+  startEmulator,
+  type CatalogEmulator,
+  type EmulatorOptions
+} from '../../emulator/index.js'
+import { everythingWritten, type BundleRun } from './run-bundle.js'
+
+export const TEST_KEY = 'Tk-7f3a9c2e-organization-key-for-tests'
+export const DOWNLOAD_ONLY_KEY = 'Tk-download-only-5d1b8a'
+export const DEPLOY_ONLY_KEY = 'Tk-deploy-only-2c6e0f'
+export const UNKNOWN_KEY = 'Tk-revoked-key-9a8b7c'
+
+export function startTestEmulator(options: EmulatorOptions = {}): Promise<CatalogEmulator> {
+  return startEmulator({
+    rateLimit: false,
+    ...options,
+    keys: {
+      ...DEMO_KEYS,
+      [TEST_KEY]: DEMO_KEYS['demo-full-key'],
+      [DOWNLOAD_ONLY_KEY]: DEMO_KEYS['demo-download-key'],
+      [DEPLOY_ONLY_KEY]: DEMO_KEYS['demo-deploy-key'],
+      ...options.keys
+    }
+  })
+}
+
+/** The key never appears in what the run wrote; `::add-mask::` is how the runner learns to hide it. */
+export function expectNoKeyLeak(run: BundleRun, key = TEST_KEY): void {
+  const masks = run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))
+  expect(masks).toEqual([`::add-mask::${key}`])
+  const written = everythingWritten(run)
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+  expect(written).not.toContain(key)
+}
+
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+/** Requests the emulator's API host received (the second host excluded). */
+export function apiRequests(emulator: CatalogEmulator) {
+  return emulator.requests.filter(r => r.host === 'main')
+}

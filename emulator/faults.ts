@@ -1,0 +1,76 @@
+// Scripted faults: a queue of one-shot misbehaviours, and the writers that send an answer
+// whole or broken off.
+import type { ServerResponse } from 'node:http'
+
+export type RouteKind = 'download' | 'deploy' | 'versions'
+
+export type Fault = { match?: RouteKind } & (
+  | { type: 'status'; status: number; headers?: Record<string, string>; body?: string }
+  | { type: 'reset-mid-body'; afterBytes?: number }
+  | { type: 'short-body'; afterBytes?: number }
+  | { type: 'stall'; afterBytes?: number }
+  | { type: 'stall-headers' }
+  | { type: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; to?: 'second-host' | string }
+  | { type: 'filename'; value: string }
+)
+
+/** Faults that send the headers of an answer and then break off its body. */
+export type BodyFault = Extract<Fault, { type: 'reset-mid-body' | 'short-body' | 'stall' }>
+
+export function isBodyFault(fault: Fault): fault is BodyFault {
+  return fault.type === 'reset-mid-body' || fault.type === 'short-body' || fault.type === 'stall'
+}
+
+/** Faults wait in order; each is used once, by the next request whose route it matches. */
+export class FaultQueue {
+  private readonly queue: Fault[] = []
+
+  add(...faults: Fault[]): void {
+    this.queue.push(...faults)
+  }
+
+  take(route: RouteKind): Fault | undefined {
+    const index = this.queue.findIndex(fault => fault.match === undefined || fault.match === route)
+    return index === -1 ? undefined : this.queue.splice(index, 1)[0]
+  }
+
+  clear(): void {
+    this.queue.length = 0
+  }
+}
+
+/** A complete HTTP answer; Content-Length is added when it is written. */
+export interface HttpAnswer {
+  status: number
+  headers: Record<string, string>
+  body: Buffer
+}
+
+export function writeAnswer(res: ServerResponse, answer: HttpAnswer): void {
+  res.writeHead(answer.status, withContentLength(answer))
+  res.end(answer.body)
+}
+
+/**
+ * Sends the headers, with the full Content-Length, and the first bytes of the body, then
+ * destroys the socket (reset), ends it cleanly (short body) or leaves it hanging (stall).
+ */
+export function writeBrokenAnswer(res: ServerResponse, answer: HttpAnswer, fault: BodyFault): void {
+  const defaultBytes = fault.type === 'stall' ? 0 : Math.floor(answer.body.length / 2)
+  // Always withhold at least the last byte, or the fault would be a normal answer.
+  const sent = Math.max(0, Math.min(fault.afterBytes ?? defaultBytes, answer.body.length - 1))
+  res.writeHead(answer.status, withContentLength(answer))
+  res.flushHeaders()
+  const socket = res.socket
+  if (!socket) return
+  // Written to the socket itself: with a Content-Length the body goes out unframed anyway, and
+  // the callback then says these bytes (and the headers before them) have left.
+  socket.write(answer.body.subarray(0, sent), () => {
+    if (fault.type === 'reset-mid-body') socket.destroy()
+    else if (fault.type === 'short-body') socket.end()
+  })
+}
+
+function withContentLength(answer: HttpAnswer): Record<string, string> {
+  return { ...answer.headers, 'Content-Length': String(answer.body.length) }
+}

@@ -1,0 +1,7 @@
+import * as core from '@actions/core'
+import { INPUT_NAMES, parseInputs, type Settings } from './schema.js'
+
+/** Reads every declared input of the step and validates them all; throws InputError. */
+export function readInputs(): Settings {
+  return parseInputs(Object.fromEntries(INPUT_NAMES.map(name => [name, core.getInput(name)])))
+}

@@ -1,0 +1,314 @@
+import { z } from 'zod'
+import { InputError } from '../errors.js'
+
+/** Every input declared in action.yml, in the order they are validated and reported. */
+export const INPUT_NAMES = [
+  'api-key',
+  'catalog-id',
+  'version',
+  'operation',
+  'coordination-id',
+  'path',
+  'extract',
+  'cache',
+  'expected-sha256',
+  'base-url',
+  'max-attempts',
+  'max-wait-seconds',
+  'timeout-seconds'
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+
+export type VersionRequest =
+  { kind: 'exact'; version: string } | { kind: 'latest'; includePrereleases: boolean }
+
+export type Operation = 'download' | 'deploy'
+
+export interface Settings {
+  apiKey: string
+  /** Lower-cased GUID. */
+  catalogId: string
+  /** The exact version, or 'latest' / 'latest-prerelease'; `versionRequest` says which. */
+  version: string
+  versionRequest: VersionRequest
+  /** 'auto' already resolved: deploy when at least one system is given. */
+  operation: Operation
+  /** Lower-cased, de-duplicated GUIDs in the order given; empty for a download. */
+  coordinationIds: string[]
+  /** As given ('' = the workspace). */
+  path: string
+  extract: boolean
+  cache: boolean
+  /** Lower-cased 64 hex digits. */
+  expectedSha256?: string
+  /** http: or https:, no credentials, query or fragment; its path ends with a slash. */
+  baseUrl: URL
+  maxAttempts: number
+  maxWaitSeconds: number
+  timeoutSeconds: number
+  /** Non-fatal remarks about the inputs, to be logged as warnings. */
+  warnings: string[]
+}
+
+const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const GUID_EXPECTED =
+  'expected 8-4-4-4-12 hexadecimal digits, like 2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37'
+const SHA256_PATTERN = /^[0-9a-f]{64}$/i
+const CONTROL_CHARACTER = /\p{Cc}/u
+const SPACE_CHARACTER = /[\p{Z}\ufeff]/u
+const WHITESPACE_OR_CONTROL = /[\s\p{Cc}\p{Z}]/u
+// Anything an HTTP header value cannot carry that the control and space checks do not report.
+const NOT_HEADER_SAFE = /[^\p{Cc}\p{Z}\ufeff\x21-\x7e]/u
+const TRUTHY = ['true', 'True', 'TRUE']
+const FALSY = ['false', 'False', 'FALSE']
+const MAX_SHOWN_LENGTH = 60
+const REQUIRED = 'is required but was not given'
+const VERSION_EXPECTED = 'expected a version like 1.0.0.1 or 2.0.0-CU1, latest or latest-prerelease'
+
+/** A value as shown in a message: trimmed, shortened, quoted, control characters escaped. */
+function quote(value: unknown): string {
+  const text = String(value).trim()
+  const short = text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH - 3)}...` : text
+  return JSON.stringify(short)
+}
+
+/** A URL as shown in a message, with any user:password@ part hidden. */
+function quoteUrl(value: unknown): string {
+  return quote(String(value).replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1***@'))
+}
+
+function issue(message: string, input: unknown) {
+  return { code: 'custom' as const, message, input }
+}
+
+/** A workflow passes an input it was not given as ''; treat that (or blanks) as not given. */
+function given<T extends z.ZodType>(schema: T) {
+  return z.preprocess(
+    (raw: unknown) => (typeof raw === 'string' ? raw.trim() || undefined : raw),
+    schema
+  )
+}
+
+const lowerCase = (text: string) => text.toLowerCase()
+
+function guid(text = z.string()) {
+  return text
+    .regex(GUID_PATTERN, { error: iss => `${quote(iss.input)} is not a GUID (${GUID_EXPECTED})` })
+    .transform(lowerCase)
+}
+
+// Never puts the key itself in a message.
+const apiKey = z
+  .string({ error: REQUIRED })
+  .max(512, 'is longer than 512 characters; is it the organization key?')
+  .refine(key => !CONTROL_CHARACTER.test(key), 'contains control characters (a line break?)')
+  .refine(key => !SPACE_CHARACTER.test(key), 'contains spaces; give the key alone')
+  .refine(
+    key => !NOT_HEADER_SAFE.test(key),
+    'contains characters other than visible ASCII, which an HTTP header cannot carry'
+  )
+
+const LATEST: Record<string, VersionRequest> = {
+  latest: { kind: 'latest', includePrereleases: false },
+  'latest-prerelease': { kind: 'latest', includePrereleases: true }
+}
+
+// The version becomes one URL path segment, hence no '.' or '..'.
+const version = z
+  .string({ error: REQUIRED })
+  .max(128, {
+    error: iss => `${quote(iss.input)} is longer than 128 characters (${VERSION_EXPECTED})`
+  })
+  .refine(text => !WHITESPACE_OR_CONTROL.test(text), {
+    error: iss =>
+      `${quote(iss.input)} contains whitespace or control characters (${VERSION_EXPECTED})`
+  })
+  .refine(text => text !== '.' && text !== '..', {
+    error: iss => `${quote(iss.input)} is not a version (${VERSION_EXPECTED})`
+  })
+  .transform(
+    (text): VersionRequest => LATEST[text.toLowerCase()] ?? { kind: 'exact', version: text }
+  )
+
+const operation = z.enum(['auto', 'download', 'deploy'], {
+  error: iss => `${quote(iss.input)} is not one of auto, download, deploy`
+})
+
+const coordinationIds = z
+  .string()
+  .transform(list =>
+    list
+      .split(/[,\r\n]/)
+      .map(item => item.trim())
+      .filter(item => item !== '')
+  )
+  .pipe(z.array(guid()))
+  .transform(ids => [...new Set(ids)])
+
+const path = z.string().refine(text => !CONTROL_CHARACTER.test(text), {
+  error: iss => `${quote(iss.input)} contains control characters`
+})
+
+// Like core.getBooleanInput. Not z.stringbool: its failure stops the cross-input check below,
+// so a bad boolean would hide a deploy without a system.
+function boolean() {
+  return z
+    .enum([...TRUTHY, ...FALSY], {
+      error: iss => `${quote(iss.input)} is not a boolean (expected true or false)`
+    })
+    .transform(text => TRUTHY.includes(text))
+}
+
+const sha256 = z
+  .string()
+  .regex(SHA256_PATTERN, {
+    error: iss => `${quote(iss.input)} is not a SHA-256 digest (expected 64 hexadecimal digits)`
+  })
+  .transform(lowerCase)
+
+const baseUrl = z.string().transform((text, ctx) => {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    ctx.addIssue(issue(`${quoteUrl(text)} is not an absolute http:// or https:// URL`, text))
+    return z.NEVER
+  }
+  const problems: string[] = []
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    problems.push(`${quoteUrl(text)} uses ${url.protocol}; only http: and https: are accepted`)
+  }
+  if (url.username || url.password) {
+    problems.push('contains credentials (user:password@); give the API root without them')
+  }
+  if (url.search || url.hash || /[?#]/.test(text)) {
+    problems.push(`${quoteUrl(text)} has a query or fragment; give the API root only`)
+  }
+  for (const problem of problems) ctx.addIssue(issue(problem, text))
+  if (problems.length > 0) return z.NEVER
+  if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return url
+})
+
+function integer(min: number, max: number) {
+  return z.string().transform((text, ctx) => {
+    const value = /^\d+$/.test(text) ? Number(text) : Number.NaN
+    if (value >= min && value <= max) return value
+    ctx.addIssue(issue(`${quote(text)} is not a whole number from ${min} to ${max}`, text))
+    return z.NEVER
+  })
+}
+
+// Defaults are action.yml's, written as a workflow would, and validated like any given value.
+const fields = z.object({
+  'api-key': given(apiKey),
+  'catalog-id': given(guid(z.string({ error: REQUIRED }))),
+  version: given(version),
+  operation: given(operation.prefault('auto')),
+  'coordination-id': given(coordinationIds.prefault('')),
+  path: given(path.prefault('')),
+  extract: given(boolean().prefault('false')),
+  cache: given(boolean().prefault('true')),
+  'expected-sha256': given(sha256.optional()),
+  'base-url': given(baseUrl.prefault('https://api.dataminer.services')),
+  'max-attempts': given(integer(1, 20).prefault('5')),
+  'max-wait-seconds': given(integer(0, 21600).prefault('300')),
+  'timeout-seconds': given(integer(1, 3600).prefault('60'))
+})
+
+type Fields = z.output<typeof fields>
+
+function hasProblemWith(issues: readonly z.core.$ZodRawIssue[], names: InputName[]): boolean {
+  return issues.some(({ path }) => path !== undefined && names.includes(path[0] as InputName))
+}
+
+function requireSystemForDeploy(input: Fields, ctx: z.RefinementCtx<Fields>): void {
+  if (input.operation === 'deploy' && input['coordination-id'].length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['coordination-id'],
+      message: 'is required when operation is deploy (the ID of the DataMiner System to deploy to)'
+    })
+  }
+}
+
+function ignoredInputWarnings(input: Fields, operation: Operation): string[] {
+  if (operation === 'download') {
+    return input['coordination-id'].length > 0
+      ? ['coordination-id is ignored: operation is download (use deploy or auto to deploy)']
+      : []
+  }
+  const downloadOnly = [
+    input.extract && 'extract',
+    input['expected-sha256'] !== undefined && 'expected-sha256',
+    input.path !== '' && 'path'
+  ].filter(name => name !== false)
+  return downloadOnly.map(name => `${name} is ignored: it only applies to downloads`)
+}
+
+function toSettings(input: Fields): Settings {
+  const versionRequest = input.version
+  const operation: Operation =
+    input.operation === 'auto'
+      ? input['coordination-id'].length > 0
+        ? 'deploy'
+        : 'download'
+      : input.operation
+  return {
+    apiKey: input['api-key'],
+    catalogId: input['catalog-id'],
+    version:
+      versionRequest.kind === 'exact'
+        ? versionRequest.version
+        : versionRequest.includePrereleases
+          ? 'latest-prerelease'
+          : 'latest',
+    versionRequest,
+    operation,
+    coordinationIds: operation === 'deploy' ? input['coordination-id'] : [],
+    path: input.path,
+    extract: input.extract,
+    cache: input.cache,
+    expectedSha256: input['expected-sha256'],
+    baseUrl: input['base-url'],
+    maxAttempts: input['max-attempts'],
+    maxWaitSeconds: input['max-wait-seconds'],
+    timeoutSeconds: input['timeout-seconds'],
+    warnings: ignoredInputWarnings(input, operation)
+  }
+}
+
+/** The action's inputs, keyed by their names in action.yml, as raw strings in, Settings out. */
+export const inputsSchema = fields
+  .superRefine(requireSystemForDeploy, {
+    // Runs even when other inputs are bad, so that every problem is reported at once.
+    when: payload => !hasProblemWith(payload.issues, ['operation', 'coordination-id'])
+  })
+  .transform(toSettings)
+
+function describeIssue(problem: z.core.$ZodIssue): string {
+  const name = problem.path[0]
+  return name === undefined ? problem.message : `${String(name)}: ${problem.message}`
+}
+
+// A key pasted into the wrong input would otherwise be echoed. A malformed key (two words, a
+// line break) is hidden piece by piece, as any piece may be the real key. Pieces too short to
+// tell apart from ordinary text are left; the key's own messages never show it anyway.
+function redactKey(raw: Record<string, string | undefined>): (text: string) => string {
+  const pieces = (raw['api-key'] ?? '')
+    .split(/[\s\p{Cc}\p{Z}]+/u)
+    .filter(piece => piece.length >= 8)
+    .sort((a, b) => b.length - a.length)
+  return text => pieces.reduce((redacted, piece) => redacted.split(piece).join('***'), text)
+}
+
+/**
+ * Validates the raw input strings ('' or undefined = not given) and turns them into Settings.
+ * Throws one InputError naming every bad input.
+ */
+export function parseInputs(raw: Record<string, string | undefined>): Settings {
+  const result = inputsSchema.safeParse(raw)
+  if (result.success) return result.data
+  throw new InputError(result.error.issues.map(describeIssue).map(redactKey(raw)))
+}
