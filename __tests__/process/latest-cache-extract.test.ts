@@ -1,6 +1,6 @@
 // latest / latest-prerelease, the tool cache and unpacking, through the committed bundle.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { buildZip } from '../../emulator/zip-writer.js'
 import { SEED, SEED_ITEMS, type CatalogEmulator, type ItemSeed } from '../../emulator/index.js'
@@ -172,6 +172,25 @@ describe('tool cache (process level)', () => {
     const run = await download({ version: 'latest' }, dirs)
     expect(run.outputs['cache-hit']).toBe('true')
     expect(apiRequests(emulator).map(r => r.route)).toEqual(['versions'])
+  })
+
+  it('downloads again, with a warning, when the cached copy is damaged', async () => {
+    const dirs = newDirs()
+    const first = await download({ version: '1.0.0.9' }, dirs)
+    const cached = listFiles(dirs.toolCache).find(f => f.endsWith('.dmapp'))!
+    const cachedPath = path.join(dirs.toolCache, cached)
+    const bytes = readFileSync(cachedPath)
+    bytes[bytes.length - 30] ^= 0xff
+    writeFileSync(cachedPath, bytes)
+    emulator.reset()
+
+    const run = await download({ version: '1.0.0.9', path: 'again' }, dirs)
+    expect(run.code).toBe(0)
+    expect(run.outputs['cache-hit']).toBe('false')
+    expect(run.stdout).toMatch(/::warning::The cached copy of this version is damaged/)
+    expect(apiRequests(emulator)).toHaveLength(1)
+    expect(run.outputs.sha256).toBe(first.outputs.sha256)
+    expect(readFileSync(cachedPath).equals(readFileSync(first.outputs.path))).toBe(true)
   })
 
   it('downloads again with cache off and leaves the tool cache empty', async () => {

@@ -1,0 +1,17 @@
+import { describe, expect, it } from '@jest/globals'
+import { registerSecret } from '../../src/redact.js'
+import { code, text } from '../../src/summary/html.js'
+
+describe('summary text', () => {
+  it('escapes what a server may send', () => {
+    expect(text('<script>alert("x")</script> & \'q\'')).toBe(
+      '&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; &#39;q&#39;'
+    )
+    expect(code('a<b')).toBe('<code>a&#60;b</code>')
+  })
+
+  it('removes a registered secret', () => {
+    registerSecret('s3cret-value-123')
+    expect(text('key=s3cret-value-123;')).toBe('key=***;')
+  })
+})
