@@ -1,0 +1,645 @@
+// `npm run demo`: runs the committed bundle three times, as the GitHub runner would, against the
+// built-in Catalog emulator (no key, no network) and explains what it did. Exits 1 when a run
+// did not behave as expected.
+import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  DEMO_SYSTEMS,
+  SEED,
+  SEED_ITEMS,
+  startEmulator,
+  type CatalogEmulator,
+  type RecordedRequest
+} from '../emulator/index.js'
+import {
+  BUNDLE,
+  bundleExists,
+  decodeCommandMessage,
+  makeJobDirs,
+  runAction,
+  type ActionRun,
+  type JobDirs
+} from './run-action.js'
+
+const KEY = 'demo-full-key'
+const RATE_LIMIT = { burst: 1, refillSeconds: 3 }
+const WIDTH = Math.max(60, Math.min(100, process.stdout.columns || 100))
+const RUN_TIMEOUT_MS = 30_000
+
+const appItem = SEED_ITEMS.find(item => item.id === SEED.appItemId)
+if (!appItem) throw new Error('The emulator seed has no application item')
+const expectedVersion = highestStableVersion(appItem.versions.map(seed => seed.version))
+const expectedContent = appItem.versions.find(seed => seed.version === expectedVersion)?.content
+const deployTargets = [SEED.systemIds[0], SEED.systemIds[1]]
+
+const problems: string[] = []
+function expect(condition: boolean, problem: string): void {
+  if (!condition) problems.push(problem)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+function print(text = ''): void {
+  console.log(text)
+}
+
+/** Word-wraps one line; continuation lines start with `hang` (default: the line's own indent). */
+function wrap(line: string, hang?: string): string[] {
+  if (line.length <= WIDTH) return [line]
+  const indent = /^\s*/.exec(line)?.[0] ?? ''
+  const next = hang ?? indent + '  '
+  const words = line.slice(indent.length).split(' ')
+  const lines: string[] = []
+  let current = indent
+  for (const word of words) {
+    const prefix = lines.length === 0 ? indent : next
+    if (current.length > prefix.length && current.length + 1 + word.length > WIDTH) {
+      lines.push(current)
+      current = next + word
+    } else {
+      current += current.length > prefix.length ? ` ${word}` : word
+    }
+  }
+  lines.push(current)
+  return lines
+}
+
+/** Prose, wrapped, every line at the same indent. */
+function say(text: string, indent = ''): void {
+  for (const line of wrap(indent + text, indent)) print(line)
+}
+
+function heading(text: string): void {
+  print()
+  print(`── ${text} ${'─'.repeat(Math.max(3, WIDTH - text.length - 4))}`)
+}
+
+function subheading(text: string): void {
+  print()
+  print(`  ${text}`)
+}
+
+/** The step's inputs, as they would appear in a workflow. */
+function printInputs(inputs: Record<string, string>, comments: Record<string, string> = {}): void {
+  print('    - uses: ./          # the committed dist/index.js')
+  print('      with:')
+  for (const [name, value] of Object.entries(inputs)) {
+    const comment = comments[name] ? `   # ${comments[name]}` : ''
+    if (value.includes('\n')) {
+      print(`        ${name}: |${comment}`)
+      for (const line of value.split('\n')) print(`          ${line}`)
+    } else {
+      print(`        ${name}: ${value}${comment}`)
+    }
+  }
+}
+
+/** Prints the action's stdout as the Actions log would show it, live. */
+function makeLogPrinter(): (line: string) => void {
+  const indent = '    '
+  let inGroup = false
+  return line => {
+    const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line)
+    if (command) {
+      const [, name, message] = command
+      switch (name) {
+        case 'group':
+          inGroup = true
+          print(`${indent}┌─ ${decodeCommandMessage(message)}`)
+          return
+        case 'endgroup':
+          if (inGroup) print(`${indent}└─`)
+          inGroup = false
+          return
+        case 'warning':
+        case 'error':
+        case 'notice':
+          line = `${name.toUpperCase()}: ${decodeCommandMessage(message)}`
+          break
+        default:
+          return // ::debug::, ::add-mask:: and other runner commands are not shown
+      }
+    }
+    const bar = inGroup ? '│ ' : ''
+    for (const part of line.split('\n')) {
+      for (const wrapped of wrap(`${indent}${bar}${part}`, `${indent}${bar}    `)) print(wrapped)
+    }
+  }
+}
+
+function printOutputs(outputs: Record<string, string>): void {
+  const names = Object.keys(outputs)
+  if (names.length === 0) {
+    print('    (none)')
+    return
+  }
+  const width = Math.max(...names.map(name => name.length))
+  for (const name of names) {
+    const label = `    ${name.padEnd(width)}  `
+    const value = outputs[name]
+    const list = name === 'deployments' ? parseJsonArray(value) : undefined
+    if (list) {
+      print(`${label}[`)
+      list.forEach((entry, index) => {
+        const comma = index < list.length - 1 ? ',' : ''
+        print(`${' '.repeat(label.length + 2)}${JSON.stringify(entry)}${comma}`)
+      })
+      print(`${' '.repeat(label.length)}]`)
+    } else {
+      print(`${label}${value}`)
+    }
+  }
+}
+
+function printSummary(html: string): void {
+  const lines = summaryToText(html)
+  if (lines.length === 0) {
+    print('    (empty)')
+    return
+  }
+  for (const line of lines) {
+    const listItem = line.startsWith('- ')
+    if (line === '') print()
+    // `Label: value` rows stay whole; list items hang under their text, paragraphs are flush.
+    else if (/^\s*\S[^:]{0,40}: /.test(line) && !listItem) print(`    ${line}`)
+    else for (const wrapped of wrap(`    ${line}`, listItem ? '      ' : '    ')) print(wrapped)
+  }
+}
+
+/** Files under a folder, relative, with their sizes. */
+function listFiles(dir: string): { name: string; size: number }[] {
+  const found: { name: string; size: number }[] = []
+  const walk = (current: string, prefix: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const relative = prefix ? `${prefix}/${entry.name}` : entry.name
+      const full = path.join(current, entry.name)
+      if (entry.isDirectory()) walk(full, relative)
+      else found.push({ name: relative, size: statSync(full).size })
+    }
+  }
+  if (existsSync(dir)) walk(dir, '')
+  return found.sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** The files under a folder, each subfolder named once above its files. */
+function printFolder(dir: string, indent = '    '): void {
+  const files = listFiles(dir)
+  if (files.length === 0) print(`${indent}(empty)`)
+  let currentFolder = ''
+  for (const file of files) {
+    const folder = path.posix.dirname(file.name)
+    const inFolder = folder !== '.'
+    if (inFolder && folder !== currentFolder) print(`${indent}${folder}/`)
+    currentFolder = inFolder ? folder : ''
+    const name = inFolder ? `  ${path.posix.basename(file.name)}` : file.name
+    print(`${indent}${name}  (${formatBytes(file.size)})`)
+  }
+}
+
+function printWorkspace(workspace: string): void {
+  print(`    ${workspace}/`)
+  for (const entry of readdirSync(workspace, { withFileTypes: true })) {
+    const full = path.join(workspace, entry.name)
+    if (entry.isDirectory()) {
+      print(`      ${entry.name}/  (folder, ${listFiles(full).length} files)`)
+    } else {
+      print(`      ${entry.name}  (${formatBytes(statSync(full).size)})`)
+    }
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+
+// ---------------------------------------------------------------------------------------------
+// The step summary, HTML to text
+
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' '
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] === '#') {
+      const code =
+        name[1].toLowerCase() === 'x' ? parseInt(name.slice(2), 16) : Number(name.slice(1))
+      return Number.isFinite(code) ? String.fromCodePoint(code) : whole
+    }
+    return ENTITIES[name.toLowerCase()] ?? whole
+  })
+}
+
+/** Text that survives the final pass: tags stripped, then entities decoded. */
+function asText(html: string): string {
+  return decodeEntities(html.replace(/<[^>]*>/g, '')).trim()
+}
+
+function reencode(text: string): string {
+  return text.replace(/[&<>]/g, c => `&#${c.charCodeAt(0)};`)
+}
+
+/** A two-column table as aligned `Label: value` rows; a wider one as a block per row. */
+function tableToText(tableHtml: string): string {
+  const rows = [...tableHtml.matchAll(/<tr[^>]*>(.*?)<\/tr>/gis)].map(row => ({
+    header: /<th[\s>]/i.test(row[1]) && !/<td[\s>]/i.test(row[1]),
+    cells: [...row[1].matchAll(/<(th|td)[^>]*>(.*?)<\/\1>/gis)].map(cell => asText(cell[2]))
+  }))
+  const header = rows.find(row => row.header)?.cells ?? []
+  const body = rows.filter(row => !row.header).map(row => row.cells)
+  const lines: string[] = []
+  if (body.every(cells => cells.length <= 2)) {
+    const width = Math.max(0, ...body.map(cells => cells[0]?.length ?? 0))
+    for (const [label = '', value = ''] of body)
+      lines.push(`${`${label}:`.padEnd(width + 1)} ${value}`)
+  } else {
+    for (const cells of body) {
+      lines.push(`${header[0] ?? ''} ${cells[0] ?? ''}`.trim())
+      cells.slice(1).forEach((cell, index) => {
+        lines.push(`  ${header[index + 1] ?? `Column ${index + 2}`}: ${cell}`)
+      })
+    }
+  }
+  return lines.map(reencode).join('\n')
+}
+
+/** The step summary as readable lines: headings underlined, tables as `Label: value` lines. */
+function summaryToText(html: string): string[] {
+  let text = html.replace(/\r?\n/g, ' ')
+  text = text.replace(
+    /<a\s[^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gis,
+    (_, href: string, label: string) => `${label} (${href})`
+  )
+  text = text.replace(/<table[^>]*>(.*?)<\/table>/gis, (_, table: string) => {
+    return `\n${tableToText(table)}\n\n`
+  })
+  text = text.replace(/<h([1-6])[^>]*>(.*?)<\/h\1>/gis, (_, level: string, inner: string) => {
+    const title = asText(inner)
+    const underline = `\n${(Number(level) <= 2 ? '=' : '-').repeat(title.length)}`
+    return `\n\n${reencode(title)}${underline}\n`
+  })
+  text = text.replace(/<summary[^>]*>(.*?)<\/summary>/gis, '\n$1:')
+  text = text.replace(/<li[^>]*>/gi, '\n- ')
+  // A list item starts a line; the list itself adds no blank line after its title.
+  text = text.replace(/<br\s*\/?>|<\/(p|div|ul|ol|details)>|<(p|details)[^>]*>/gi, '\n')
+  text = decodeEntities(text.replace(/<[^>]*>/g, ''))
+  const lines: string[] = []
+  for (const raw of text.split('\n')) {
+    // A single leading space is a newline of the HTML; two are a table block's own indent.
+    const line = raw.trimEnd().replace(/^ (?=\S)/, '')
+    if (line === '' && (lines.length === 0 || lines[lines.length - 1] === '')) continue
+    lines.push(line)
+  }
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
+// ---------------------------------------------------------------------------------------------
+// Emulator requests
+
+function routeOf(request: RecordedRequest): string {
+  if (request.route !== 'unknown') return request.route
+  const match = /\/(versions|download|deploy)$/.exec(request.path)
+  return match ? match[1] : request.path
+}
+
+function describeRequest(request: RecordedRequest): string {
+  const target = routeOf(request) === 'deploy' ? ` (system ${request.query['coordinationId']})` : ''
+  const status = request.status === 429 ? '429, rejected by the rate limit' : String(request.status)
+  return `${request.method} ${routeOf(request)}${target} → ${status}`
+}
+
+function printRequests(requests: RecordedRequest[]): void {
+  if (requests.length === 0) {
+    print('    none')
+    return
+  }
+  requests.forEach((request, index) => print(`    ${index + 1}. ${describeRequest(request)}`))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function highestStableVersion(versions: string[]): string {
+  const parts = (version: string): number[] => version.split('.').map(Number)
+  const stable = versions.filter(version => !version.includes('-'))
+  stable.sort((a, b) => {
+    const [x, y] = [parts(a), parts(b)]
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+      const difference = (x[i] ?? 0) - (y[i] ?? 0)
+      if (difference !== 0) return difference
+    }
+    return 0
+  })
+  return stable[stable.length - 1]
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+function parseJsonArray(text: string): unknown[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return Array.isArray(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function checkExit(step: string, run: ActionRun): void {
+  if (run.timedOut) problems.push(`${step}: the action did not finish within ${RUN_TIMEOUT_MS} ms`)
+  else expect(run.code === 0, `${step}: the action exited with code ${run.code}, not 0`)
+  if (run.stderr.trim()) problems.push(`${step}: the action wrote to stderr: ${run.stderr.trim()}`)
+}
+
+async function runStep(
+  emulator: CatalogEmulator,
+  inputs: Record<string, string>,
+  dirs: JobDirs
+): Promise<{ run: ActionRun; requests: RecordedRequest[] }> {
+  const before = emulator.requests.length
+  subheading('Action log (stdout; ::debug:: and ::add-mask:: lines hidden):')
+  const run = await runAction(inputs, {
+    dirs,
+    onLine: makeLogPrinter(),
+    timeoutMs: RUN_TIMEOUT_MS
+  })
+  const signal = run.signal ? `, killed by ${run.signal}` : ''
+  print(`    [exit code ${run.code}${signal} after ${seconds(run.wallMs)}]`)
+  if (run.stderr.trim()) {
+    print('    stderr:')
+    for (const line of run.stderr.trimEnd().split('\n')) print(`      ${line}`)
+  }
+  return { run, requests: emulator.requests.slice(before) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walk-through
+
+async function walkThrough(emulator: CatalogEmulator, root: string): Promise<void> {
+  const toolCache = path.join(root, 'tool-cache')
+  const common = { 'api-key': KEY, 'catalog-id': SEED.appItemId }
+  const keyComment = { 'api-key': 'a key the emulator knows; in a workflow, a secret' }
+
+  // Step 1 ---------------------------------------------------------------------------------
+  heading('Step 1 of 3: download the latest version')
+  say(
+    'The action first asks the API which versions exist (that spends the only token of the ' +
+      'rate limit), then downloads the highest one. The download is rejected with 429 and a ' +
+      'Retry-After header; the action waits as told and tries again.',
+    '  '
+  )
+  print()
+  const step1Inputs = {
+    ...common,
+    version: 'latest',
+    extract: 'true',
+    'base-url': emulator.url
+  }
+  printInputs(step1Inputs, keyComment)
+  const job1 = makeJobDirs(root, 'job-1', toolCache)
+  const step1 = await runStep(emulator, step1Inputs, job1)
+  const out1 = step1.run.outputs
+
+  subheading('Outputs:')
+  printOutputs(out1)
+  subheading('Workspace:')
+  printWorkspace(job1.workspace)
+  if (out1['extracted-path']) {
+    subheading(`Unpacked folder (${path.basename(out1['extracted-path'])}/):`)
+    printFolder(out1['extracted-path'])
+  }
+  subheading('Tool cache (kept by the runner between jobs):')
+  printFolder(toolCache)
+  subheading('Step summary (GITHUB_STEP_SUMMARY, as text):')
+  printSummary(step1.run.summary)
+  subheading('Requests the emulator received:')
+  printRequests(step1.requests)
+
+  checkExit('Step 1', step1.run)
+  expect(
+    out1['version'] === expectedVersion,
+    `Step 1: version output is ${out1['version']}, expected ${expectedVersion}`
+  )
+  expect(out1['cache-hit'] === 'false', `Step 1: cache-hit is ${out1['cache-hit']}, not false`)
+  expect(out1['package-type'] === 'dmapp', `Step 1: package-type is ${out1['package-type']}`)
+  const expectedSha = expectedContent ? sha256(expectedContent) : ''
+  expect(out1['sha256'] === expectedSha, `Step 1: sha256 output differs from the seeded package`)
+  const file1 = out1['path'] ?? ''
+  expect(
+    file1.startsWith(job1.workspace + path.sep) && existsSync(file1),
+    `Step 1: no downloaded file in the workspace (path output: ${file1 || 'none'})`
+  )
+  if (existsSync(file1)) {
+    expect(
+      sha256(readFileSync(file1)) === expectedSha,
+      'Step 1: the file content is not the package'
+    )
+  }
+  expect(
+    listFiles(out1['extracted-path'] ?? '').length > 0,
+    'Step 1: nothing was unpacked (extract: true)'
+  )
+  expect(
+    step1.requests.some(request => request.status === 429),
+    'Step 1: the emulator rejected no request with 429'
+  )
+  expect(Number(out1['waited-seconds']) > 0, 'Step 1: the action reports no wait')
+
+  // Step 2 ---------------------------------------------------------------------------------
+  const version = out1['version'] || expectedVersion
+  heading('Step 2 of 3: the same download in a later job, from the tool cache')
+  say(
+    `A new job on the same runner: a fresh workspace, the same tool cache. The version is ` +
+      `pinned to ${version}, the one step 1 resolved: "latest" would have to ask the API for ` +
+      `the version list again, while a pinned version that is in the cache needs no request.`,
+    '  '
+  )
+  print()
+  const step2Inputs = { ...common, version, extract: 'true', 'base-url': emulator.url }
+  printInputs(step2Inputs, keyComment)
+  const job2 = makeJobDirs(root, 'job-2', toolCache)
+  const step2 = await runStep(emulator, step2Inputs, job2)
+  const out2 = step2.run.outputs
+
+  subheading('Outputs:')
+  printOutputs(out2)
+  subheading('Workspace:')
+  printWorkspace(job2.workspace)
+  subheading(`Requests the emulator received: ${step2.requests.length}`)
+  printRequests(step2.requests)
+  print(`    (the emulator has received ${emulator.requests.length} requests in all so far)`)
+
+  checkExit('Step 2', step2.run)
+  expect(out2['cache-hit'] === 'true', `Step 2: cache-hit is ${out2['cache-hit']}, not true`)
+  expect(
+    step2.requests.length === 0,
+    `Step 2: the emulator received ${step2.requests.length} request(s), expected none`
+  )
+  expect(out2['attempts'] === '0', `Step 2: attempts is ${out2['attempts']}, not 0`)
+  expect(out2['sha256'] === out1['sha256'], "Step 2: sha256 differs from step 1's")
+  expect(existsSync(out2['path'] ?? ''), 'Step 2: no file in the new workspace')
+
+  // Step 3 ---------------------------------------------------------------------------------
+  heading(`Step 3 of 3: deploy version ${version} to two DataMiner Systems`)
+  const names = deployTargets.map(id => DEMO_SYSTEMS.find(system => system.id === id)?.name ?? id)
+  say(
+    `coordination-id names the systems (${names.join(' and ')}), so the action deploys ` +
+      `instead of downloading: one request per system, each riding out the rate limit.`,
+    '  '
+  )
+  print()
+  const step3Inputs = {
+    ...common,
+    version,
+    'coordination-id': deployTargets.join('\n'),
+    'base-url': emulator.url
+  }
+  printInputs(step3Inputs, keyComment)
+  const deploymentsBefore = emulator.deployments.length
+  const job3 = makeJobDirs(root, 'job-3', toolCache)
+  const step3 = await runStep(emulator, step3Inputs, job3)
+  const out3 = step3.run.outputs
+
+  subheading('Outputs:')
+  printOutputs(out3)
+  subheading('Step summary (GITHUB_STEP_SUMMARY, as text):')
+  printSummary(step3.run.summary)
+  subheading('Requests the emulator received:')
+  printRequests(step3.requests)
+
+  checkExit('Step 3', step3.run)
+  const deployments = parseJsonArray(out3['deployments'] ?? '') as
+    { coordinationId?: string; deploymentId?: string }[] | undefined
+  const recorded = emulator.deployments.slice(deploymentsBefore)
+  expect(
+    deployments?.length === 2,
+    `Step 3: the deployments output lists ${deployments?.length ?? 'no'} deployments, not 2`
+  )
+  deployTargets.forEach((id, index) => {
+    const listed = deployments?.[index]
+    expect(listed?.coordinationId === id, `Step 3: deployment ${index + 1} is not for ${id}`)
+    expect(
+      Boolean(listed?.deploymentId) &&
+        recorded.some(d => d.deploymentId === listed?.deploymentId && d.coordinationId === id),
+      `Step 3: the emulator recorded no deployment ${listed?.deploymentId ?? '(none)'} for ${id}`
+    )
+  })
+  expect(
+    Boolean(out3['deployment-id']) && out3['deployment-id'] === deployments?.[0]?.deploymentId,
+    'Step 3: deployment-id is not the first deployment'
+  )
+  expect(
+    recorded.every(d => d.version === version),
+    `Step 3: a deployment was not of version ${version}`
+  )
+
+  // Recap ----------------------------------------------------------------------------------
+  heading('What happened')
+  const all = emulator.requests
+  const rejected = all.filter(request => request.status === 429).length
+  const waited = [out1, out2, out3].reduce(
+    (sum, out) => sum + Number(out['waited-seconds'] ?? 0),
+    0
+  )
+  const steps: [string, { run: ActionRun; requests: RecordedRequest[] }][] = [
+    ['Step 1 (download latest)', step1],
+    ['Step 2 (download again) ', step2],
+    ['Step 3 (deploy to two)  ', step3]
+  ]
+  for (const [label, step] of steps) {
+    const count = step.requests.length
+    const limited = step.requests.filter(request => request.status === 429).length
+    const wait = step.run.outputs['waited-seconds'] ?? '?'
+    print(
+      `    ${label}  ${count} request(s), ${limited} rejected with 429, ` +
+        `waited ${wait} s, took ${seconds(step.run.wallMs)}`
+    )
+  }
+  print()
+  say(
+    `The emulator received ${all.length} requests in all; ${rejected} were rejected by its rate ` +
+      `limit (a burst of ${RATE_LIMIT.burst}, then one every ${RATE_LIMIT.refillSeconds} s) and ` +
+      `each time the action waited as Retry-After said (${waited} s in total) and tried again. ` +
+      `The second download came from the tool cache without a single request. Against the real ` +
+      `API the burst is 100 requests per IP, then one every 36 s.`,
+    '  '
+  )
+}
+
+async function main(): Promise<number> {
+  print('DataMiner Catalog action: demo')
+  print('==============================')
+  if (!bundleExists()) {
+    print()
+    print(`The bundle ${path.relative(process.cwd(), BUNDLE)} does not exist.`)
+    print('Build it first with: npm run bundle')
+    return 1
+  }
+  say(
+    'This runs the committed bundle (dist/index.js) as a child process, three times, the way a ' +
+      'GitHub runner does (inputs as INPUT_* variables, outputs and step summary written to ' +
+      'files), against the Catalog emulator built into this repository: no key and no network ' +
+      'needed. The emulator enforces a tiny rate limit so the action meets a real rejection.'
+  )
+
+  const started = performance.now()
+  const root = mkdtempSync(path.join(os.tmpdir(), 'catalog-demo-'))
+  const removeRoot = (): void => rmSync(root, { recursive: true, force: true })
+  const onSignal = (): void => {
+    removeRoot()
+    process.exit(130)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+
+  let emulator: CatalogEmulator | undefined
+  try {
+    emulator = await startEmulator({ rateLimit: RATE_LIMIT })
+    print()
+    print(`  Emulator:        ${emulator.url} (Key Catalog API v2.0)`)
+    print(
+      `  Rate limit:      a burst of ${RATE_LIMIT.burst} request, then one every ` +
+        `${RATE_LIMIT.refillSeconds} s; rejected with 429 and Retry-After in seconds`
+    )
+    print(`  Catalog item:    ${appItem?.name} (${SEED.appItemId})`)
+    print(`  Versions:        ${appItem?.versions.map(seed => seed.version).join(', ')}`)
+    print(`  Runner folders:  ${root} (removed at the end)`)
+    await walkThrough(emulator, root)
+  } catch (error) {
+    problems.push(`The demo itself failed: ${error instanceof Error ? error.stack : String(error)}`)
+  } finally {
+    await emulator?.close()
+    removeRoot()
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+
+  print()
+  print(`  Removed ${root}. Total time: ${seconds(performance.now() - started)}.`)
+  print()
+  if (problems.length === 0) {
+    print('All three runs behaved as expected.')
+    return 0
+  }
+  print('Unexpected:')
+  for (const problem of problems) say(`- ${problem}`, '  ')
+  return 1
+}
+
+process.exitCode = await main()

@@ -1,0 +1,174 @@
+// Runs the committed bundle (dist/index.js) as a child process the way the GitHub runner does:
+// every input as INPUT_<NAME> (action.yml defaults for the ones not given), GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY files, RUNNER_TEMP, RUNNER_TOOL_CACHE and GITHUB_WORKSPACE, and nothing
+// else from this process's environment. Shared by `npm run demo` and `npm run bench`.
+//
+// It mirrors __tests__/helpers/run-bundle.ts, plus what the scripts need and the test helper
+// does not offer: the log line by line as it arrives, the wall time, and running the bundle
+// through a wrapper script (the bench measures the child's peak RSS that way).
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const BUNDLE = path.join(ROOT, 'dist', 'index.js')
+
+/** The bundle is committed, but a fresh clone with local edits may need `npm run bundle`. */
+export function bundleExists(): boolean {
+  return existsSync(BUNDLE)
+}
+
+interface ActionYaml {
+  inputs: Record<string, { default?: string }>
+}
+
+let inputSpecs: ActionYaml['inputs'] | undefined
+
+function actionInputs(): ActionYaml['inputs'] {
+  inputSpecs ??= (parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml).inputs
+  return inputSpecs
+}
+
+/** The folders of one simulated job. Give two runs the same toolCache to share the cache. */
+export interface JobDirs {
+  workspace: string
+  temp: string
+  toolCache: string
+}
+
+/** Creates `<root>/<name>/workspace` and `<root>/<name>/runner-temp`, and the tool cache. */
+export function makeJobDirs(root: string, name: string, toolCache: string): JobDirs {
+  const dirs = {
+    workspace: path.join(root, name, 'workspace'),
+    temp: path.join(root, name, 'runner-temp'),
+    toolCache
+  }
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true })
+  return dirs
+}
+
+export interface RunOptions {
+  dirs: JobDirs
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>
+  /** Run this script instead of the bundle (it must load the bundle itself). */
+  entry?: string
+  /** Called with every stdout line as soon as it arrives. */
+  onLine?: (line: string) => void
+  /** Default 60 s; the child is killed after that. */
+  timeoutMs?: number
+}
+
+export interface ActionRun {
+  code: number | null
+  /** Set when the child was killed by a signal (a timeout included). */
+  signal: NodeJS.Signals | null
+  timedOut: boolean
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  /** The step summary as written (HTML). */
+  summary: string
+  wallMs: number
+}
+
+let runCounter = 0
+
+export async function runAction(
+  inputs: Record<string, string>,
+  options: RunOptions
+): Promise<ActionRun> {
+  const specs = actionInputs()
+  for (const name of Object.keys(inputs)) {
+    if (!Object.hasOwn(specs, name)) throw new Error(`runAction: ${name} is not an input`)
+  }
+
+  const { dirs } = options
+  runCounter++
+  const outputFile = path.join(dirs.temp, `github-output-${runCounter}`)
+  const summaryFile = path.join(dirs.temp, `step-summary-${runCounter}`)
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: dirs.temp,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: dirs.workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dirs.temp,
+    RUNNER_TOOL_CACHE: dirs.toolCache,
+    ...options.env
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? ''
+  }
+
+  const started = performance.now()
+  const child = spawn(process.execPath, [options.entry ?? BUNDLE], {
+    cwd: dirs.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  let pending = ''
+  child.stdout.setEncoding('utf8')
+  child.stderr.setEncoding('utf8')
+  child.stdout.on('data', (chunk: string) => {
+    stdout += chunk
+    if (!options.onLine) return
+    pending += chunk
+    const lines = pending.split(/\r?\n/)
+    pending = lines.pop() ?? ''
+    for (const line of lines) options.onLine(line)
+  })
+  child.stderr.on('data', (chunk: string) => (stderr += chunk))
+
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    child.kill('SIGKILL')
+  }, options.timeoutMs ?? 60_000)
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+    (resolve, reject) => {
+      child.on('error', reject)
+      child.on('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]))
+    }
+  ).finally(() => clearTimeout(timer))
+  const wallMs = performance.now() - started
+  if (options.onLine && pending !== '') options.onLine(pending)
+
+  return {
+    code,
+    signal,
+    timedOut,
+    stdout,
+    stderr,
+    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    wallMs
+  }
+}
+
+/** Reads the `name<<delimiter` blocks @actions/core writes to GITHUB_OUTPUT. */
+export function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i])
+    if (!match) continue
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== match[2]; i++) value.push(lines[i])
+    outputs[match[1]] = value.join('\n')
+  }
+  return outputs
+}
+
+/** Undoes the escaping of a workflow command's message (%25, %0D, %0A). */
+export function decodeCommandMessage(text: string): string {
+  return text.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/g, '%')
+}
