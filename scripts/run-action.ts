@@ -1,11 +1,10 @@
 // Runs the committed bundle (dist/index.js) as a child process the way the GitHub runner does:
 // every input as INPUT_<NAME> (action.yml defaults for the ones not given), GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY files, RUNNER_TEMP, RUNNER_TOOL_CACHE and GITHUB_WORKSPACE, and nothing
-// else from this process's environment. Shared by `npm run demo` and `npm run bench`.
-//
-// It mirrors __tests__/helpers/run-bundle.ts, plus what the scripts need and the test helper
-// does not offer: the log line by line as it arrives, the wall time, and running the bundle
-// through a wrapper script (the bench measures the child's peak RSS that way).
+// else from this process's environment. Shared by the process-level tests (through
+// __tests__/helpers/run-bundle.ts), `npm run demo` and `npm run bench`, which also use the log
+// line by line as it arrives, the wall time, and running the bundle through a wrapper script
+// (the bench measures the child's peak RSS that way).
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'

@@ -1,21 +1,9 @@
-// Runs the committed bundle (dist/index.js) as a separate process, the way the runner does:
-// every input as INPUT_* (action.yml defaults for the ones not given), the GITHUB_* and RUNNER_*
-// files and folders, and nothing else from this process's environment.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+// Runs the committed bundle (dist/index.js) as a separate process, the way the runner does,
+// through the same runner simulation the demo and the benchmark use (scripts/run-action.ts).
+import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { parse } from 'yaml'
-
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const BUNDLE = path.join(ROOT, 'dist', 'index.js')
-
-interface ActionYaml {
-  inputs: Record<string, { default?: string }>
-}
-
-const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml
+import { decodeCommandMessage, runAction } from '../../scripts/run-action.js'
 
 export interface RunnerDirs {
   root: string
@@ -57,73 +45,23 @@ export async function runBundle(
   options: { dirs?: RunnerDirs; env?: Record<string, string>; timeoutMs?: number } = {}
 ): Promise<BundleRun> {
   const dirs = options.dirs ?? makeRunnerDirs()
-  const outputFile = path.join(dirs.root, `output-${Date.now()}-${Math.random()}`)
-  const summaryFile = path.join(dirs.root, `summary-${Date.now()}-${Math.random()}`)
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: dirs.root,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: dirs.workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: dirs.temp,
-    RUNNER_TOOL_CACHE: dirs.toolCache,
-    ...options.env
-  }
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? ''
-  }
-  for (const name of Object.keys(inputs)) {
-    if (!(name in action.inputs))
-      throw new Error(`runBundle: ${name} is not an input of action.yml`)
-  }
-
-  const child = spawn(process.execPath, [BUNDLE], {
-    cwd: dirs.workspace,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', chunk => (stdout += chunk))
-  child.stderr.on('data', chunk => (stderr += chunk))
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 25_000)
-  const code = await new Promise<number | null>(resolve => child.on('close', resolve))
-  clearTimeout(timer)
-
-  return {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
+  const run = await runAction(inputs, {
     dirs,
-    errors: (stdout + stderr)
+    env: options.env,
+    timeoutMs: options.timeoutMs ?? 25_000
+  })
+  return {
+    code: run.code,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    outputs: run.outputs,
+    summary: run.summary,
+    dirs,
+    errors: (run.stdout + run.stderr)
       .split('\n')
       .filter(line => line.startsWith('::error::'))
-      .map(line => decodeCommand(line.slice('::error::'.length)))
+      .map(line => decodeCommandMessage(line.slice('::error::'.length)))
   }
-}
-
-/** Reads the `name<<delimiter` blocks @actions/core writes to GITHUB_OUTPUT. */
-export function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<]+)<<(.+)$/.exec(lines[i])
-    if (!match) continue
-    const value: string[] = []
-    for (i++; i < lines.length && lines[i] !== match[2]; i++) value.push(lines[i])
-    outputs[match[1]] = value.join('\n')
-  }
-  return outputs
-}
-
-function decodeCommand(text: string): string {
-  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 
 /** Everything a run wrote that a person or a later step could read, for leak checks. */
