@@ -1,6 +1,6 @@
 // Shared setup of process-level tests: an emulator with a test key of its own, so leak checks
 // look for a string that appears nowhere else.
-import { expect } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, expect } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import {
   DEMO_KEYS,
@@ -8,7 +8,13 @@ import {
   type CatalogEmulator,
   type EmulatorOptions
 } from '../../emulator/index.js'
-import { everythingWritten, type BundleRun } from './run-bundle.js'
+import {
+  everythingWritten,
+  makeRunnerDirs,
+  removeRunnerDirs,
+  type BundleRun,
+  type RunnerDirs
+} from './run-bundle.js'
 
 export const TEST_KEY = 'Tk-7f3a9c2e-organization-key-for-tests'
 export const DOWNLOAD_ONLY_KEY = 'Tk-download-only-5d1b8a'
@@ -47,4 +53,29 @@ export function sha256(data: Buffer): string {
 /** Requests the emulator's API host received (the second host excluded). */
 export function apiRequests(emulator: CatalogEmulator) {
   return emulator.requests.filter(r => r.host === 'main')
+}
+
+/**
+ * One emulator for a test file, reset after each test, and runner folders that are removed at
+ * the end. Call at the top level of the file.
+ */
+export function useEmulatorSuite(options: EmulatorOptions = {}) {
+  const used: RunnerDirs[] = []
+  const suite = {
+    emulator: undefined as unknown as CatalogEmulator,
+    newDirs(): RunnerDirs {
+      const dirs = makeRunnerDirs()
+      used.push(dirs)
+      return dirs
+    }
+  }
+  beforeAll(async () => {
+    suite.emulator = await startTestEmulator(options)
+  })
+  afterAll(async () => {
+    await suite.emulator.close()
+    for (const dirs of used) removeRunnerDirs(dirs)
+  })
+  afterEach(() => suite.emulator.reset())
+  return suite
 }

@@ -1,39 +1,29 @@
 // The committed bundle, run as the runner runs it, deploying through the emulator.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { SEED, type CatalogEmulator } from '../../emulator/index.js'
 import {
   apiRequests,
   DOWNLOAD_ONLY_KEY,
   expectNoKeyLeak,
   startTestEmulator,
+  useEmulatorSuite,
   TEST_KEY
 } from '../helpers/emulator-fixture.js'
-import {
-  makeRunnerDirs,
-  removeRunnerDirs,
-  runBundle,
-  type RunnerDirs
-} from '../helpers/run-bundle.js'
+import { runBundle } from '../helpers/run-bundle.js'
 
 const VERSION = '1.0.0.10'
 const [SYSTEM_A, SYSTEM_B, SYSTEM_C] = SEED.systemIds
 const UNKNOWN_SYSTEM = '11111111-2222-4333-8444-555555555555'
 
+const suite = useEmulatorSuite()
+const newDirs = suite.newDirs
 let emulator: CatalogEmulator
-const usedDirs: RunnerDirs[] = []
-
-beforeAll(async () => {
-  emulator = await startTestEmulator()
+beforeAll(() => {
+  emulator = suite.emulator
 })
-afterAll(async () => {
-  await emulator.close()
-  for (const dirs of usedDirs) removeRunnerDirs(dirs)
-})
-afterEach(() => emulator.reset())
 
 function deploy(inputs: Record<string, string>, target = emulator) {
-  const dirs = makeRunnerDirs()
-  usedDirs.push(dirs)
+  const dirs = newDirs()
   return runBundle(
     {
       'api-key': TEST_KEY,

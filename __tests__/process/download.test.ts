@@ -1,5 +1,5 @@
 // The committed bundle, run as the runner runs it, downloading from the emulator.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { SEED, SEED_ITEMS, type CatalogEmulator } from '../../emulator/index.js'
@@ -9,35 +9,24 @@ import {
   expectNoKeyLeak,
   sha256,
   startTestEmulator,
+  useEmulatorSuite,
   TEST_KEY,
   UNKNOWN_KEY
 } from '../helpers/emulator-fixture.js'
-import {
-  listFiles,
-  makeRunnerDirs,
-  removeRunnerDirs,
-  runBundle,
-  type RunnerDirs
-} from '../helpers/run-bundle.js'
+import { listFiles, runBundle } from '../helpers/run-bundle.js'
 
 const APP_VERSION = '1.0.0.9'
 const appContent = SEED_ITEMS[0].versions.find(v => v.version === APP_VERSION)!.content
 
+const suite = useEmulatorSuite()
+const newDirs = suite.newDirs
 let emulator: CatalogEmulator
-const usedDirs: RunnerDirs[] = []
-
-beforeAll(async () => {
-  emulator = await startTestEmulator()
+beforeAll(() => {
+  emulator = suite.emulator
 })
-afterAll(async () => {
-  await emulator.close()
-  for (const dirs of usedDirs) removeRunnerDirs(dirs)
-})
-afterEach(() => emulator.reset())
 
 function download(inputs: Record<string, string> = {}, env?: Record<string, string>) {
-  const dirs = makeRunnerDirs()
-  usedDirs.push(dirs)
+  const dirs = newDirs()
   return runBundle(
     {
       'api-key': TEST_KEY,

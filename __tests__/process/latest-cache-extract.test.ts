@@ -1,5 +1,5 @@
 // latest / latest-prerelease, the tool cache and unpacking, through the committed bundle.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { buildZip } from '../../emulator/zip-writer.js'
@@ -9,15 +9,10 @@ import {
   expectNoKeyLeak,
   sha256,
   startTestEmulator,
+  useEmulatorSuite,
   TEST_KEY
 } from '../helpers/emulator-fixture.js'
-import {
-  listFiles,
-  makeRunnerDirs,
-  removeRunnerDirs,
-  runBundle,
-  type RunnerDirs
-} from '../helpers/run-bundle.js'
+import { listFiles, runBundle } from '../helpers/run-bundle.js'
 
 const ORG = 'Demo Organization'
 const SHAPED_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c01'
@@ -66,23 +61,12 @@ const items: ItemSeed[] = [
   }
 ]
 
+const suite = useEmulatorSuite({ items })
+const newDirs = suite.newDirs
 let emulator: CatalogEmulator
-const usedDirs: RunnerDirs[] = []
-
-beforeAll(async () => {
-  emulator = await startTestEmulator({ items })
+beforeAll(() => {
+  emulator = suite.emulator
 })
-afterAll(async () => {
-  await emulator.close()
-  for (const dirs of usedDirs) removeRunnerDirs(dirs)
-})
-afterEach(() => emulator.reset())
-
-function newDirs(): RunnerDirs {
-  const dirs = makeRunnerDirs()
-  usedDirs.push(dirs)
-  return dirs
-}
 
 function download(inputs: Record<string, string>, dirs = newDirs()) {
   return runBundle(
