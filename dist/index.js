@@ -31466,8 +31466,9 @@ class IdleWatchdog extends external_node_stream_.Transform {
     arm() {
         clearTimeout(this.timer);
         this.timer = setTimeout(() => {
-            this.onIdle();
+            // Fail first, so the timeout is the error reported, not the abort that onIdle causes.
             this.destroy(new TransportError(`No data received for ${Math.round(this.idleMs / 1000)} s (timeout-seconds); the transfer was abandoned.`, true, true));
+            this.onIdle();
         }, this.idleMs);
     }
     _transform(chunk, _encoding, done) {
@@ -32911,7 +32912,7 @@ function temporaryPathIn(dir) {
 async function saveBodyToTempFile(response, dir, idleMs) {
     const tempPath = temporaryPathIn(dir);
     const counter = new HashingCounter();
-    const watchdog = new IdleWatchdog(idleMs, () => response.destroy());
+    const watchdog = new IdleWatchdog(idleMs);
     const declared = Number(response.headers['content-length']);
     try {
         await (0,external_node_stream_promises_namespaceObject.pipeline)(response, watchdog, counter, (0,external_node_fs_namespaceObject.createWriteStream)(tempPath, { flags: 'wx' }));

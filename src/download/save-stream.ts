@@ -34,7 +34,7 @@ export async function saveBodyToTempFile(
 ): Promise<SavedBody> {
   const tempPath = temporaryPathIn(dir)
   const counter = new HashingCounter()
-  const watchdog = new IdleWatchdog(idleMs, () => response.destroy())
+  const watchdog = new IdleWatchdog(idleMs)
   const declared = Number(response.headers['content-length'])
   try {
     await pipeline(response, watchdog, counter, createWriteStream(tempPath, { flags: 'wx' }))

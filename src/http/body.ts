@@ -20,7 +20,7 @@ export class IdleWatchdog extends Transform {
   private arm(): void {
     clearTimeout(this.timer)
     this.timer = setTimeout(() => {
-      this.onIdle()
+      // Fail first, so the timeout is the error reported, not the abort that onIdle causes.
       this.destroy(
         new TransportError(
           `No data received for ${Math.round(this.idleMs / 1000)} s (timeout-seconds); the transfer was abandoned.`,
@@ -28,6 +28,7 @@ export class IdleWatchdog extends Transform {
           true
         )
       )
+      this.onIdle()
     }, this.idleMs)
   }
 
