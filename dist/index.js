@@ -33266,7 +33266,7 @@ class ApiRequester {
                 return message;
             message.resume();
             if (hop >= MAX_REDIRECTS) {
-                throw new TransportError(`More than ${MAX_REDIRECTS} redirects; the action stopped following them.`, true);
+                throw new RedirectError(`The server redirected more than ${MAX_REDIRECTS} times; the action stopped following it.`);
             }
             const next = followRedirect(url, message.headers.location, this.apiOrigin);
             core_debug(`Redirected (HTTP ${status}) to ${next.url.origin}${next.sendKey ? '' : '; the key stays behind'}`);

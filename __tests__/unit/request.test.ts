@@ -8,7 +8,7 @@ jest.unstable_mockModule('@actions/core', () => core)
 
 const { ApiRequester, API_KEY_HEADER } = await import('../../src/http/request.js')
 const { StepBudget } = await import('../../src/http/step-budget.js')
-const { HttpStatusError, RateLimitError, TransportError, ActionError } =
+const { HttpStatusError, RateLimitError, RedirectError, TransportError, ActionError } =
   await import('../../src/errors.js')
 const { readText } = await import('../../src/http/body.js')
 
@@ -285,13 +285,14 @@ describe('ApiRequester', () => {
     ])
   })
 
-  it('stops after too many redirects', async () => {
+  it('stops after too many redirects and does not start over', async () => {
     for (let i = 0; i < 7; i++) api.handlers.push(reply(307, '', { Location: '/ns/loop' }))
-    const error = await setup({ maxAttempts: 1 })
+    const error = await setup()
       .get()
       .catch(e => e)
-    expect(error).toBeInstanceOf(TransportError)
-    expect(error.message).toMatch(/More than 5 redirects/)
+    expect(error).toBeInstanceOf(RedirectError)
+    expect(error.message).toMatch(/redirected more than 5 times/)
+    expect(api.seen).toHaveLength(6)
   })
 
   it('never puts the key into an error built from an echoed body', async () => {

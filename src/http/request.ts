@@ -1,7 +1,13 @@
 import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import { ActionError, HttpStatusError, RateLimitError, TransportError } from '../errors.js'
+import {
+  ActionError,
+  HttpStatusError,
+  RateLimitError,
+  RedirectError,
+  TransportError
+} from '../errors.js'
 import { formatDuration, formatInstant } from '../format.js'
 import { redact } from '../redact.js'
 import { readText, snippet } from './body.js'
@@ -166,9 +172,8 @@ export class ApiRequester {
       if (!isRedirectStatus(status)) return message
       message.resume()
       if (hop >= MAX_REDIRECTS) {
-        throw new TransportError(
-          `More than ${MAX_REDIRECTS} redirects; the action stopped following them.`,
-          true
+        throw new RedirectError(
+          `The server redirected more than ${MAX_REDIRECTS} times; the action stopped following it.`
         )
       }
       const next = followRedirect(url, message.headers.location, this.apiOrigin)
