@@ -31403,11 +31403,9 @@ class RateLimitError extends ActionError {
  */
 class TransportError extends ActionError {
     requestSent;
-    timedOut;
-    constructor(message, requestSent, timedOut = false, options) {
+    constructor(message, requestSent, options) {
         super(message, undefined, options);
         this.requestSent = requestSent;
-        this.timedOut = timedOut;
     }
 }
 /** A redirect the action refuses to follow (downgrade to http, too many hops, no Location). */
@@ -31467,7 +31465,7 @@ class IdleWatchdog extends external_node_stream_.Transform {
         clearTimeout(this.timer);
         this.timer = setTimeout(() => {
             // Fail first, so the timeout is the error reported, not the abort that onIdle causes.
-            this.destroy(new TransportError(`No data received for ${Math.round(this.idleMs / 1000)} s (timeout-seconds); the transfer was abandoned.`, true, true));
+            this.destroy(new TransportError(`No data received for ${Math.round(this.idleMs / 1000)} s (timeout-seconds); the transfer was abandoned.`, true));
             this.onIdle();
         }, this.idleMs);
     }
@@ -31489,7 +31487,7 @@ function bodyBroken(cause) {
     if (cause instanceof TransportError)
         return cause;
     const detail = cause instanceof Error ? cause.message : String(cause);
-    return new TransportError(`The connection broke while receiving the answer (${detail}).`, true, false, {
+    return new TransportError(`The connection broke while receiving the answer (${detail}).`, true, {
         cause
     });
 }
@@ -31548,7 +31546,7 @@ const PERMISSION = {
 ;// CONCATENATED MODULE: ./src/catalog/hints.ts
 
 
-const KEYS_PAGE = 'the dataminer.services Admin app (Organization > Keys)';
+const KEYS_PAGE = "the organization's keys page of the dataminer.services Admin app";
 /** Turns a final error of a Catalog request into a message that says what to do. */
 function explainFailure(operation, error) {
     const explained = explain(operation, error);
@@ -33282,16 +33280,14 @@ class ApiRequester {
         const code = error?.code;
         const text = error instanceof Error ? error.message : String(error);
         if (text.startsWith('Request timeout')) {
-            return new TransportError(`No answer from ${url.host} within ${formatDuration(this.options.timeoutMs)} (timeout-seconds).`, true, true, { cause: error });
+            return new TransportError(`No answer from ${url.host} within ${formatDuration(this.options.timeoutMs)} (timeout-seconds).`, true, { cause: error });
         }
         if (code && NOT_CONNECTED.has(code)) {
-            return new TransportError(`Could not connect to ${url.host} (${code}).`, false, false, {
+            return new TransportError(`Could not connect to ${url.host} (${code}).`, false, {
                 cause: error
             });
         }
-        return new TransportError(`The connection to ${url.host} failed (${code ?? redact(text)}).`, true, false, {
-            cause: error
-        });
+        return new TransportError(`The connection to ${url.host} failed (${code ?? redact(text)}).`, true, { cause: error });
     }
     async waitBeforeRetry(request, attempt, failure) {
         const { maxAttempts, budget } = this.options;
@@ -33320,7 +33316,7 @@ class ApiRequester {
             return failure.error;
         if (failure.kind === 'status')
             return failure.error;
-        return new TransportError(`${failure.error.message} Gave up after ${attempts} attempts.`, failure.error.requestSent, failure.error.timedOut, { cause: failure.error });
+        return new TransportError(`${failure.error.message} Gave up after ${attempts} attempts.`, failure.error.requestSent, { cause: failure.error });
     }
     overBudget(request, attempts, failure, waitMs, retryAt) {
         const { budget } = this.options;
@@ -33335,7 +33331,7 @@ class ApiRequester {
         }
         if (failure.kind === 'status')
             return failure.error;
-        return new TransportError(`${failure.error.message} A further attempt would need a ${formatDuration(waitMs)} wait, more than the ${left}.`, failure.error.requestSent, failure.error.timedOut, { cause: failure.error });
+        return new TransportError(`${failure.error.message} A further attempt would need a ${formatDuration(waitMs)} wait, more than the ${left}.`, failure.error.requestSent, { cause: failure.error });
     }
 }
 const RATE_LIMIT_POLICY = 'The Key Catalog API allows a burst of 100 requests per IP address, then one every 36 s, and rejects the rest.';

@@ -66,7 +66,6 @@ export class TransportError extends ActionError {
   constructor(
     message: string,
     readonly requestSent: boolean,
-    readonly timedOut = false,
     options?: { cause?: unknown }
   ) {
     super(message, undefined, options)

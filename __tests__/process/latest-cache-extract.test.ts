@@ -231,12 +231,13 @@ describe('extract (process level)', () => {
     expect(listFiles(dirs.toolCache)).toEqual([])
   })
 
-  it('reports the SHA-256 of the cached file as of the download', async () => {
+  it('accepts a matching expected-sha256 on a cache hit', async () => {
     const content = SEED_ITEMS[0].versions.find(v => v.version === '1.0.0.1')!.content
     const dirs = newDirs()
     await download({ version: '1.0.0.1' }, dirs)
     const run = await download({ version: '1.0.0.1', 'expected-sha256': sha256(content) }, dirs)
     expect(run.code).toBe(0)
+    expect(run.outputs['cache-hit']).toBe('true')
     expect(run.outputs.sha256).toBe(sha256(content))
   })
 })

@@ -12,7 +12,7 @@ export type CatalogOperation =
   | { kind: 'deploy'; catalogId: string; version: string; coordinationId: string }
   | { kind: 'versions'; catalogId: string }
 
-const KEYS_PAGE = 'the dataminer.services Admin app (Organization > Keys)'
+const KEYS_PAGE = "the organization's keys page of the dataminer.services Admin app"
 
 /** Turns a final error of a Catalog request into a message that says what to do. */
 export function explainFailure(operation: CatalogOperation, error: unknown): Error {

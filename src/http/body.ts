@@ -24,7 +24,6 @@ export class IdleWatchdog extends Transform {
       this.destroy(
         new TransportError(
           `No data received for ${Math.round(this.idleMs / 1000)} s (timeout-seconds); the transfer was abandoned.`,
-          true,
           true
         )
       )
@@ -52,14 +51,9 @@ export class IdleWatchdog extends Transform {
 export function bodyBroken(cause: unknown): TransportError {
   if (cause instanceof TransportError) return cause
   const detail = cause instanceof Error ? cause.message : String(cause)
-  return new TransportError(
-    `The connection broke while receiving the answer (${detail}).`,
-    true,
-    false,
-    {
-      cause
-    }
-  )
+  return new TransportError(`The connection broke while receiving the answer (${detail}).`, true, {
+    cause
+  })
 }
 
 /** Reads a small text answer (JSON or an error page), keeping at most `maxBytes` of it. */

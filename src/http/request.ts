@@ -194,22 +194,18 @@ export class ApiRequester {
       return new TransportError(
         `No answer from ${url.host} within ${formatDuration(this.options.timeoutMs)} (timeout-seconds).`,
         true,
-        true,
         { cause: error }
       )
     }
     if (code && NOT_CONNECTED.has(code)) {
-      return new TransportError(`Could not connect to ${url.host} (${code}).`, false, false, {
+      return new TransportError(`Could not connect to ${url.host} (${code}).`, false, {
         cause: error
       })
     }
     return new TransportError(
       `The connection to ${url.host} failed (${code ?? redact(text)}).`,
       true,
-      false,
-      {
-        cause: error
-      }
+      { cause: error }
     )
   }
 
@@ -261,7 +257,6 @@ export class ApiRequester {
     return new TransportError(
       `${failure.error.message} Gave up after ${attempts} attempts.`,
       failure.error.requestSent,
-      failure.error.timedOut,
       { cause: failure.error }
     )
   }
@@ -293,7 +288,6 @@ export class ApiRequester {
     return new TransportError(
       `${failure.error.message} A further attempt would need a ${formatDuration(waitMs)} wait, more than the ${left}.`,
       failure.error.requestSent,
-      failure.error.timedOut,
       { cause: failure.error }
     )
   }
