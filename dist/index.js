@@ -1,6 +1,68 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 3313:
+/***/ ((module) => {
+
+module.exports = Pend;
+
+function Pend() {
+  this.pending = 0;
+  this.max = Infinity;
+  this.listeners = [];
+  this.waiting = [];
+  this.error = null;
+}
+
+Pend.prototype.go = function(fn) {
+  if (this.pending < this.max) {
+    pendGo(this, fn);
+  } else {
+    this.waiting.push(fn);
+  }
+};
+
+Pend.prototype.wait = function(cb) {
+  if (this.pending === 0) {
+    cb(this.error);
+  } else {
+    this.listeners.push(cb);
+  }
+};
+
+Pend.prototype.hold = function() {
+  return pendHold(this);
+};
+
+function pendHold(self) {
+  self.pending += 1;
+  var called = false;
+  return onCb;
+  function onCb(err) {
+    if (called) throw new Error("callback called twice");
+    called = true;
+    self.error = self.error || err;
+    self.pending -= 1;
+    if (self.waiting.length > 0 && self.pending < self.max) {
+      pendGo(self, self.waiting.shift());
+    } else if (self.pending === 0) {
+      var listeners = self.listeners;
+      self.listeners = [];
+      listeners.forEach(cbListener);
+    }
+  }
+  function cbListener(listener) {
+    listener(self.error);
+  }
+}
+
+function pendGo(self, fn) {
+  fn(pendHold(self));
+}
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -28370,13 +28432,1365 @@ module.exports = {
 
 /***/ }),
 
+/***/ 4248:
+/***/ ((module) => {
+
+// Adapted from https://github.com/brianloveswords/buffer-crc32/blob/v0.2.13/index.js
+const CRC_TABLE = new Int32Array([
+  0x00000000, 0x77073096, 0xee0e612c, 0x990951ba, 0x076dc419, 0x706af48f, 0xe963a535, 0x9e6495a3,
+  0x0edb8832, 0x79dcb8a4, 0xe0d5e91e, 0x97d2d988, 0x09b64c2b, 0x7eb17cbd, 0xe7b82d07, 0x90bf1d91,
+  0x1db71064, 0x6ab020f2, 0xf3b97148, 0x84be41de, 0x1adad47d, 0x6ddde4eb, 0xf4d4b551, 0x83d385c7,
+  0x136c9856, 0x646ba8c0, 0xfd62f97a, 0x8a65c9ec, 0x14015c4f, 0x63066cd9, 0xfa0f3d63, 0x8d080df5,
+  0x3b6e20c8, 0x4c69105e, 0xd56041e4, 0xa2677172, 0x3c03e4d1, 0x4b04d447, 0xd20d85fd, 0xa50ab56b,
+  0x35b5a8fa, 0x42b2986c, 0xdbbbc9d6, 0xacbcf940, 0x32d86ce3, 0x45df5c75, 0xdcd60dcf, 0xabd13d59,
+  0x26d930ac, 0x51de003a, 0xc8d75180, 0xbfd06116, 0x21b4f4b5, 0x56b3c423, 0xcfba9599, 0xb8bda50f,
+  0x2802b89e, 0x5f058808, 0xc60cd9b2, 0xb10be924, 0x2f6f7c87, 0x58684c11, 0xc1611dab, 0xb6662d3d,
+  0x76dc4190, 0x01db7106, 0x98d220bc, 0xefd5102a, 0x71b18589, 0x06b6b51f, 0x9fbfe4a5, 0xe8b8d433,
+  0x7807c9a2, 0x0f00f934, 0x9609a88e, 0xe10e9818, 0x7f6a0dbb, 0x086d3d2d, 0x91646c97, 0xe6635c01,
+  0x6b6b51f4, 0x1c6c6162, 0x856530d8, 0xf262004e, 0x6c0695ed, 0x1b01a57b, 0x8208f4c1, 0xf50fc457,
+  0x65b0d9c6, 0x12b7e950, 0x8bbeb8ea, 0xfcb9887c, 0x62dd1ddf, 0x15da2d49, 0x8cd37cf3, 0xfbd44c65,
+  0x4db26158, 0x3ab551ce, 0xa3bc0074, 0xd4bb30e2, 0x4adfa541, 0x3dd895d7, 0xa4d1c46d, 0xd3d6f4fb,
+  0x4369e96a, 0x346ed9fc, 0xad678846, 0xda60b8d0, 0x44042d73, 0x33031de5, 0xaa0a4c5f, 0xdd0d7cc9,
+  0x5005713c, 0x270241aa, 0xbe0b1010, 0xc90c2086, 0x5768b525, 0x206f85b3, 0xb966d409, 0xce61e49f,
+  0x5edef90e, 0x29d9c998, 0xb0d09822, 0xc7d7a8b4, 0x59b33d17, 0x2eb40d81, 0xb7bd5c3b, 0xc0ba6cad,
+  0xedb88320, 0x9abfb3b6, 0x03b6e20c, 0x74b1d29a, 0xead54739, 0x9dd277af, 0x04db2615, 0x73dc1683,
+  0xe3630b12, 0x94643b84, 0x0d6d6a3e, 0x7a6a5aa8, 0xe40ecf0b, 0x9309ff9d, 0x0a00ae27, 0x7d079eb1,
+  0xf00f9344, 0x8708a3d2, 0x1e01f268, 0x6906c2fe, 0xf762575d, 0x806567cb, 0x196c3671, 0x6e6b06e7,
+  0xfed41b76, 0x89d32be0, 0x10da7a5a, 0x67dd4acc, 0xf9b9df6f, 0x8ebeeff9, 0x17b7be43, 0x60b08ed5,
+  0xd6d6a3e8, 0xa1d1937e, 0x38d8c2c4, 0x4fdff252, 0xd1bb67f1, 0xa6bc5767, 0x3fb506dd, 0x48b2364b,
+  0xd80d2bda, 0xaf0a1b4c, 0x36034af6, 0x41047a60, 0xdf60efc3, 0xa867df55, 0x316e8eef, 0x4669be79,
+  0xcb61b38c, 0xbc66831a, 0x256fd2a0, 0x5268e236, 0xcc0c7795, 0xbb0b4703, 0x220216b9, 0x5505262f,
+  0xc5ba3bbe, 0xb2bd0b28, 0x2bb45a92, 0x5cb36a04, 0xc2d7ffa7, 0xb5d0cf31, 0x2cd99e8b, 0x5bdeae1d,
+  0x9b64c2b0, 0xec63f226, 0x756aa39c, 0x026d930a, 0x9c0906a9, 0xeb0e363f, 0x72076785, 0x05005713,
+  0x95bf4a82, 0xe2b87a14, 0x7bb12bae, 0x0cb61b38, 0x92d28e9b, 0xe5d5be0d, 0x7cdcefb7, 0x0bdbdf21,
+  0x86d3d2d4, 0xf1d4e242, 0x68ddb3f8, 0x1fda836e, 0x81be16cd, 0xf6b9265b, 0x6fb077e1, 0x18b74777,
+  0x88085ae6, 0xff0f6a70, 0x66063bca, 0x11010b5c, 0x8f659eff, 0xf862ae69, 0x616bffd3, 0x166ccf45,
+  0xa00ae278, 0xd70dd2ee, 0x4e048354, 0x3903b3c2, 0xa7672661, 0xd06016f7, 0x4969474d, 0x3e6e77db,
+  0xaed16a4a, 0xd9d65adc, 0x40df0b66, 0x37d83bf0, 0xa9bcae53, 0xdebb9ec5, 0x47b2cf7f, 0x30b5ffe9,
+  0xbdbdf21c, 0xcabac28a, 0x53b39330, 0x24b4a3a6, 0xbad03605, 0xcdd70693, 0x54de5729, 0x23d967bf,
+  0xb3667a2e, 0xc4614ab8, 0x5d681b02, 0x2a6f2b94, 0xb40bbe37, 0xc30c8ea1, 0x5a05df1b, 0x2d02ef8d,
+]);
+
+function crc32(buf) {
+  let crc = -1;
+  for (let x of buf) {
+    crc = CRC_TABLE[(crc ^ x) & 0xff] ^ (crc >>> 8);
+  }
+  return (crc ^ -1) >>> 0;
+}
+
+module.exports = crc32;
+
+
+/***/ }),
+
+/***/ 3502:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+// This was adapted from https://github.com/andrewrk/node-fd-slicer by Andrew Kelley under the MIT License.
+var fs = __nccwpck_require__(9896);
+var util = __nccwpck_require__(9023);
+var stream = __nccwpck_require__(2203);
+var Readable = stream.Readable;
+var PassThrough = stream.PassThrough;
+var Pend = __nccwpck_require__(3313);
+var EventEmitter = (__nccwpck_require__(4434).EventEmitter);
+
+exports.BufferSlicer = BufferSlicer;
+exports.FdSlicer = FdSlicer;
+
+util.inherits(FdSlicer, EventEmitter);
+function FdSlicer(fd) {
+  EventEmitter.call(this);
+
+  this.fd = fd;
+  this.pend = new Pend();
+  this.pend.max = 1;
+  this.refCount = 0;
+}
+
+FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+  var self = this;
+  self.pend.go(function(cb) {
+    fs.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer) {
+      cb();
+      callback(err, bytesRead, buffer);
+    });
+  });
+};
+
+FdSlicer.prototype.createReadStream = function(options) {
+  return new ReadStream(this, options);
+};
+
+FdSlicer.prototype.ref = function() {
+  this.refCount += 1;
+};
+
+FdSlicer.prototype.unref = function() {
+  var self = this;
+  self.refCount -= 1;
+  if (self.refCount < 0) throw new Error("invalid unref");
+  if (self.refCount > 0) return;
+
+  fs.close(self.fd, onCloseDone);
+
+  function onCloseDone(err) {
+    if (err) {
+      self.emit('error', err);
+    } else {
+      self.emit('close');
+    }
+  }
+};
+
+util.inherits(ReadStream, Readable);
+function ReadStream(context, options) {
+  options = options || {};
+  Readable.call(this, options);
+
+  this.context = context;
+  this.context.ref();
+
+  this.start = options.start || 0;
+  this.endOffset = options.end;
+  this.pos = this.start;
+}
+
+ReadStream.prototype._read = function(n) {
+  var self = this;
+
+  var toRead = Math.min(self._readableState.highWaterMark, n);
+  if (self.endOffset != null) {
+    toRead = Math.min(toRead, self.endOffset - self.pos);
+  }
+  if (toRead <= 0) {
+    self.push(null);
+    this._cleanup();
+    return;
+  }
+  self.context.pend.go(function(cb) {
+    var buffer = Buffer.allocUnsafe(toRead);
+    fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
+      if (err) {
+        self.destroy(err);
+      } else if (bytesRead === 0) {
+        self.push(null);
+        self._cleanup();
+      } else {
+        self.pos += bytesRead;
+        self.push(buffer.slice(0, bytesRead));
+      }
+      cb();
+    });
+  });
+};
+
+ReadStream.prototype._destroy = function(err, cb) {
+  // Node 14+ calls this automatically at EOF.
+  this._cleanup();
+  cb(err);
+};
+
+ReadStream.prototype._cleanup = function() {
+  if (this.context != null) {
+    this.context.unref();
+    this.context = null;
+  }
+};
+
+util.inherits(BufferSlicer, EventEmitter);
+function BufferSlicer(buffer) {
+  EventEmitter.call(this);
+
+  this.refCount = 0;
+  this.buffer = buffer;
+}
+
+BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+  if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+  if (position < 0) throw new RangeError("position is negative: " + position);
+  if (offset + length > buffer.length) {
+    // The caller's buffer can't hold all the bytes they're trying to read.
+    // Clamp the length instead of giving an error.
+    // The callback will be informed of fewer than expected bytes written.
+    length = buffer.length - offset;
+  }
+  if (position + length > this.buffer.length) {
+    // Clamp any attempt to read past the end of the source buffer.
+    length = this.buffer.length - position;
+  }
+  if (length <= 0) {
+    // After any clamping, we're fully out of bounds or otherwise have nothing to do.
+    // This isn't an error; it's just zero bytes written.
+    setImmediate(function() {
+      callback(null, 0);
+    });
+    return;
+  }
+  this.buffer.copy(buffer, offset, position, position + length);
+  setImmediate(function() {
+    callback(null, length);
+  });
+};
+
+BufferSlicer.prototype.createReadStream = function(options) {
+  options = options || {};
+  var readStream = new PassThrough(options);
+  readStream.start = options.start || 0;
+  readStream.endOffset = options.end;
+  // by the time this function returns, we'll be done.
+  readStream.pos = readStream.endOffset || this.buffer.length;
+
+  var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+  // Cut the buffer into smaller slices for better memory usage when streaming into a zlib inflate stream.
+  // See https://github.com/thejoshwolfe/yauzl/issues/87
+  var maxChunkSize = 0x10000;
+  var offset = 0;
+  while (true) {
+    var nextOffset = offset + maxChunkSize;
+    if (nextOffset >= entireSlice.length) {
+      // last chunk
+      if (offset < entireSlice.length) {
+        readStream.write(entireSlice.slice(offset, entireSlice.length));
+      }
+      break;
+    }
+    readStream.write(entireSlice.slice(offset, nextOffset));
+    offset = nextOffset;
+  }
+
+  readStream.end();
+  return readStream;
+};
+
+BufferSlicer.prototype.ref = function() {
+  this.refCount += 1;
+};
+
+BufferSlicer.prototype.unref = function() {
+  this.refCount -= 1;
+
+  if (this.refCount < 0) {
+    throw new Error("invalid unref");
+  }
+};
+
+
+/***/ }),
+
+/***/ 663:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var fs = __nccwpck_require__(9896);
+var zlib = __nccwpck_require__(3106);
+var fd_slicer = __nccwpck_require__(3502);
+var util = __nccwpck_require__(9023);
+var EventEmitter = (__nccwpck_require__(4434).EventEmitter);
+var Transform = (__nccwpck_require__(2203).Transform);
+var PassThrough = (__nccwpck_require__(2203).PassThrough);
+var Writable = (__nccwpck_require__(2203).Writable);
+
+// Node 20 added zlib.crc32.
+const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(4248);
+
+exports.open = open;
+exports.fromFd = fromFd;
+exports.fromBuffer = fromBuffer;
+exports.fromRandomAccessReader = fromRandomAccessReader;
+exports.openPromise = openPromise;
+exports.fromFdPromise = fromFdPromise;
+exports.fromBufferPromise = fromBufferPromise;
+exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
+
+exports.dosDateTimeToDate = dosDateTimeToDate;
+exports.getFileNameLowLevel = getFileNameLowLevel;
+exports.validateFileName = validateFileName;
+exports.parseExtraFields = parseExtraFields;
+exports.ZipFile = ZipFile;
+exports.Entry = Entry;
+exports.LocalFileHeader = LocalFileHeader;
+exports.RandomAccessReader = RandomAccessReader;
+
+function openPromise(path, options) {
+  return new Promise((resolve, reject) => {
+    open(path, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromFdPromise(fd, options) {
+  return new Promise((resolve, reject) => {
+    fromFd(fd, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromBufferPromise(buffer, options) {
+  return new Promise((resolve, reject) => {
+    fromBuffer(buffer, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromRandomAccessReaderPromise(reader, totalSize, options) {
+  return new Promise((resolve, reject) => {
+    fromRandomAccessReader(reader, totalSize, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+
+function open(path, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = true;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  fs.open(path, "r", function(err, fd) {
+    if (err) return callback(err);
+    fromFd(fd, options, function(err, zipfile) {
+      if (err) fs.close(fd, defaultCallback);
+      callback(err, zipfile);
+    });
+  });
+}
+
+function fromFd(fd, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = false;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  fs.fstat(fd, function(err, stats) {
+    if (err) return callback(err);
+    var reader = new fd_slicer.FdSlicer(fd);
+    fromRandomAccessReader(reader, stats.size, options, callback);
+  });
+}
+
+function fromBuffer(buffer, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  options.autoClose = false;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  var reader = new fd_slicer.BufferSlicer(buffer);
+  fromRandomAccessReader(reader, buffer.length, options, callback);
+}
+
+function fromRandomAccessReader(reader, totalSize, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = true;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  var decodeStrings = !!options.decodeStrings;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+  if (totalSize > Number.MAX_SAFE_INTEGER) {
+    throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+  }
+
+  // the matching unref() call is in zipfile.close()
+  reader.ref();
+
+  // eocdr means End of Central Directory Record.
+  // search backwards for the eocdr signature.
+  // the last field of the eocdr is a variable-length comment.
+  // the comment size is encoded in a 2-byte field in the eocdr, which we can't find without trudging backwards through the comment to find it.
+  // as a consequence of this design decision, it's possible to have ambiguous zip file metadata if a coherent eocdr was in the comment.
+  // we search backwards for a eocdr signature, and hope that whoever made the zip file was smart enough to forbid the eocdr signature in the comment.
+  var eocdrWithoutCommentSize = 22;
+  var zip64EocdlSize = 20; // Zip64 end of central directory locator
+  var maxCommentSize = 0xffff; // 2-byte size
+  var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+  var buffer = newBuffer(bufferSize);
+  var bufferReadStart = totalSize - buffer.length;
+  readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
+    if (err) return callback(err);
+    for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
+      if (buffer.readUInt32LE(i) !== 0x06054b50) continue;
+      // found eocdr
+      var eocdrBuffer = buffer.subarray(i);
+
+      // 0 - End of central directory signature = 0x06054b50
+      // 4 - Number of this disk
+      var diskNumber = eocdrBuffer.readUInt16LE(4);
+      // 6 - Disk where central directory starts
+      // 8 - Number of central directory records on this disk
+      // 10 - Total number of central directory records
+      var entryCount = eocdrBuffer.readUInt16LE(10);
+      // 12 - Size of central directory (bytes)
+      // 16 - Offset of start of central directory, relative to start of archive
+      var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+      // 20 - Comment length
+      var commentLength = eocdrBuffer.readUInt16LE(20);
+      var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+      if (commentLength !== expectedCommentLength) {
+        return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK☺☻` in the comment?"));
+      }
+      // 22 - Comment
+      // the encoding is always cp437.
+      var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false)
+                                  : eocdrBuffer.subarray(22);
+
+      // Look for a Zip64 end of central directory locator
+      if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 0x07064b50) {
+        // ZIP64 format
+        var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
+        // 0 - zip64 end of central dir locator signature = 0x07064b50
+        // 4 - number of the disk with the start of the zip64 end of central directory
+        // 8 - relative offset of the zip64 end of central directory record
+        var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+        // 16 - total number of disks
+
+        // ZIP64 end of central directory record
+        var zip64EocdrBuffer = newBuffer(56);
+        return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err) {
+          if (err) return callback(err);
+
+          // 0 - zip64 end of central dir signature                           4 bytes  (0x06064b50)
+          if (zip64EocdrBuffer.readUInt32LE(0) !== 0x06064b50) {
+            return callback(new Error("invalid zip64 end of central directory record signature"));
+          }
+          // 4 - size of zip64 end of central directory record                8 bytes
+          // 12 - version made by                                             2 bytes
+          // 14 - version needed to extract                                   2 bytes
+          // 16 - number of this disk                                         4 bytes
+          diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+          if (diskNumber !== 0) {
+            // Check this only after zip64 overrides. See #118.
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          // 20 - number of the disk with the start of the central directory  4 bytes
+          // 24 - total number of entries in the central directory on this disk         8 bytes
+          // 32 - total number of entries in the central directory            8 bytes
+          entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+          // 40 - size of the central directory                               8 bytes
+          // 48 - offset of start of central directory with respect to the starting disk number     8 bytes
+          centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+          // 56 - zip64 extensible data sector                                (variable size)
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options.autoClose, options.lazyEntries, decodeStrings, options.validateEntrySizes, options.strictFileNames));
+        });
+      }
+
+      // Not ZIP64 format
+      if (diskNumber !== 0) {
+        return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+      }
+      return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options.autoClose, options.lazyEntries, decodeStrings, options.validateEntrySizes, options.strictFileNames));
+
+    }
+
+    // Not a zip file.
+    callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+  });
+}
+
+util.inherits(ZipFile, EventEmitter);
+function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+  var self = this;
+  EventEmitter.call(self);
+  self.reader = reader;
+  // forward close events
+  self.reader.on("error", function(err) {
+    // error closing the fd
+    emitError(self, err);
+  });
+  self.reader.once("close", function() {
+    self.emit("close");
+  });
+  self.readEntryCursor = centralDirectoryOffset;
+  self.fileSize = fileSize;
+  self.entryCount = entryCount;
+  self.comment = comment;
+  self.entriesRead = 0;
+  self.autoClose = !!autoClose;
+  self.lazyEntries = !!lazyEntries;
+  self.decodeStrings = !!decodeStrings;
+  self.validateEntrySizes = !!validateEntrySizes;
+  self.strictFileNames = !!strictFileNames;
+  self.isOpen = true;
+  self.emittedError = false;
+  self.hasEachEntryBeenCalled = false;
+
+  if (!self.lazyEntries) self._readEntry();
+}
+ZipFile.prototype.close = function() {
+  if (!this.isOpen) return;
+  this.isOpen = false;
+  this.reader.unref();
+};
+
+function emitErrorAndAutoClose(self, err) {
+  if (self.autoClose) self.close();
+  emitError(self, err);
+}
+function emitError(self, err) {
+  if (self.emittedError) return;
+  self.emittedError = true;
+  self.emit("error", err);
+}
+
+ZipFile.prototype.readEntry = function() {
+  if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+  this._readEntry();
+};
+ZipFile.prototype._readEntry = function() {
+  var self = this;
+  if (self.entryCount === self.entriesRead) {
+    // done with metadata
+    setImmediate(function() {
+      if (self.autoClose) self.close();
+      if (self.emittedError) return;
+      self.emit("end");
+    });
+    return;
+  }
+  if (self.emittedError) return;
+  var buffer = newBuffer(46);
+  readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+    if (err) return emitErrorAndAutoClose(self, err);
+    if (self.emittedError) return;
+    var entry = new Entry();
+    // 0 - Central directory file header signature
+    var signature = buffer.readUInt32LE(0);
+    if (signature !== 0x02014b50) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+    // 4 - Version made by
+    entry.versionMadeBy = buffer.readUInt16LE(4);
+    // 6 - Version needed to extract (minimum)
+    entry.versionNeededToExtract = buffer.readUInt16LE(6);
+    // 8 - General purpose bit flag
+    entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
+    // 10 - Compression method
+    entry.compressionMethod = buffer.readUInt16LE(10);
+    // 12 - File last modification time
+    entry.lastModFileTime = buffer.readUInt16LE(12);
+    // 14 - File last modification date
+    entry.lastModFileDate = buffer.readUInt16LE(14);
+    // 16 - CRC-32
+    entry.crc32 = buffer.readUInt32LE(16);
+    // 20 - Compressed size
+    entry.compressedSize = buffer.readUInt32LE(20);
+    // 24 - Uncompressed size
+    entry.uncompressedSize = buffer.readUInt32LE(24);
+    // 28 - File name length (n)
+    entry.fileNameLength = buffer.readUInt16LE(28);
+    // 30 - Extra field length (m)
+    entry.extraFieldLength = buffer.readUInt16LE(30);
+    // 32 - File comment length (k)
+    entry.fileCommentLength = buffer.readUInt16LE(32);
+    // 34 - Disk number where file starts
+    // 36 - Internal file attributes
+    entry.internalFileAttributes = buffer.readUInt16LE(36);
+    // 38 - External file attributes
+    entry.externalFileAttributes = buffer.readUInt32LE(38);
+    // 42 - Relative offset of local file header
+    entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
+
+    if (entry.generalPurposeBitFlag & 0x40) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+
+    self.readEntryCursor += 46;
+
+    buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+    readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+      if (err) return emitErrorAndAutoClose(self, err);
+      if (self.emittedError) return;
+      // 46 - File name
+      entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+      // 46+n - Extra field
+      var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+      entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
+      // 46+n+m - File comment
+      entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+
+      // Parse the extra fields, which we need for processing other fields.
+      try {
+        entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+      } catch (err) {
+        return emitErrorAndAutoClose(self, err);
+      }
+
+      // Interpret strings according to bit flags, extra fields, and options.
+      if (self.decodeStrings) {
+        var isUtf8 = (entry.generalPurposeBitFlag & 0x800) !== 0;
+        entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
+        entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+        var errorMessage = validateFileName(entry.fileName);
+        if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+      } else {
+        entry.fileComment = entry.fileCommentRaw;
+        entry.fileName = entry.fileNameRaw;
+      }
+      // Maintain API compatibility. See https://github.com/thejoshwolfe/yauzl/issues/47
+      entry.comment = entry.fileComment;
+
+      self.readEntryCursor += buffer.length;
+      self.entriesRead += 1;
+
+      // Check for the Zip64 Extended Information Extra Field.
+      for (var i = 0; i < entry.extraFields.length; i++) {
+        var extraField = entry.extraFields[i];
+        if (extraField.id !== 0x0001) continue;
+        // Found it.
+
+        var zip64EiefBuffer = extraField.data;
+        var index = 0;
+        // 0 - Original Size          8 bytes
+        if (entry.uncompressedSize === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+          }
+          entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 8 - Compressed Size        8 bytes
+        if (entry.compressedSize === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+          }
+          entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 16 - Relative Header Offset 8 bytes
+        if (entry.relativeOffsetOfLocalHeader === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+          }
+          entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 24 - Disk Start Number      4 bytes
+
+        break;
+      }
+
+      // validate file size
+      if (self.validateEntrySizes && entry.compressionMethod === 0) {
+        var expectedCompressedSize = entry.uncompressedSize;
+        if (entry.isEncrypted()) {
+          // traditional encryption prefixes the file data with a header
+          expectedCompressedSize += 12;
+        }
+        if (entry.compressedSize !== expectedCompressedSize) {
+          var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+          return emitErrorAndAutoClose(self, new Error(msg));
+        }
+      }
+
+      self.emit("entry", entry);
+
+      if (!self.lazyEntries) self._readEntry();
+    });
+  });
+};
+
+ZipFile.prototype.eachEntry = function() {
+  const self = this;
+  if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+  if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+  self.hasEachEntryBeenCalled = true;
+
+  let pendingResolveReject = null;
+  self.on("entry", onEntry);
+  self.on("end", onEnd);
+  self.on("error", onError);
+  function cleanup() {
+    self.removeListener("entry", onEntry);
+    self.removeListener("end", onEnd);
+    self.removeListener("error", onError);
+    if (self.autoClose) self.close();
+  }
+
+  function onEntry(entry) {
+    let {resolve} = pendingResolveReject;
+    pendingResolveReject = null;
+    resolve({value: entry});
+  }
+  function onEnd() {
+    let {resolve} = pendingResolveReject;
+    pendingResolveReject = null;
+    cleanup();
+    resolve({done: true});
+  }
+  function onError(err) {
+    let {reject} = pendingResolveReject;
+    pendingResolveReject = null;
+    cleanup();
+    reject(err);
+  }
+
+  return {
+    [Symbol.asyncIterator]() {
+      // Called once by `for await...of`.
+      return this;
+    },
+    next() {
+      // Called on each iteration in a `for await...of`.
+      const promise = new Promise((resolve, reject) => {
+        if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+        pendingResolveReject = {resolve, reject};
+      });
+      self.readEntry();
+      return promise;
+    },
+    return(value) {
+      // Called when breaking, returning, throwing out of a `for await...of`.
+      cleanup();
+      return Promise.resolve({done: true, value});
+    },
+    throw(value) {
+      // Almost never called. Something about `yield*` maybe?
+      cleanup();
+      return Promise.reject(value);
+    },
+  };
+};
+
+ZipFile.prototype.openReadStream = function(entry, options, callback) {
+  var self = this;
+  // parameter validation
+  var relativeStart = 0;
+  var relativeEnd = entry.compressedSize;
+  if (callback == null) {
+    callback = options;
+    options = null;
+  }
+  if (options == null) {
+    options = {};
+  } else {
+    if (options.decodeFileData === false) {
+      // new, simple option
+      if (options.decrypt != null) {
+        throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+      }
+      if (options.decompress != null) {
+        throw new Error("cannot use options.decompress when options.decodeFileData === false");
+      }
+      // start and end are allowed
+    } else {
+      // old, complicated options
+      if (options.decrypt != null) {
+        if (!entry.isEncrypted()) {
+          throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+        }
+        if (options.decrypt !== false) throw new Error("invalid options.decrypt value: " + options.decrypt);
+        if (entry.isCompressed()) {
+          if (options.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+        }
+      }
+      if (options.decompress != null) {
+        if (!entry.isCompressed()) {
+          throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+        }
+        if (!(options.decompress === false || options.decompress === true)) {
+          throw new Error("invalid options.decompress value: " + options.decompress);
+        }
+        decompress = options.decompress;
+      }
+    }
+    if (options.start != null) {
+      relativeStart = options.start;
+      if (relativeStart < 0) throw new Error("options.start < 0");
+      if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+    }
+    if (options.end != null) {
+      relativeEnd = options.end;
+      if (relativeEnd < 0) throw new Error("options.end < 0");
+      if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+      if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+    }
+  }
+  var rawMode = (
+    options.decodeFileData === false || // Explicitly requested raw.
+    (
+      (entry.compressionMethod === 0 || // Naturally without compression.
+        (entry.compressionMethod === 8 && options.decompress === false) // Deprecated compression bypass option.
+      ) &&
+      (!entry.isEncrypted() || // Naturally without encryption.
+        options.decrypt === false // Deprecated encryption bypass option.
+      )
+    )
+  );
+  if (options.start != null || options.end != null) {
+    // Ensure slicing deals with raw data.
+    if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+  }
+
+  // any further errors can either be caused by the zipfile,
+  // or were introduced in a minor version of yauzl,
+  // so should be passed to the client rather than thrown.
+  if (!self.isOpen) return callback(new Error("closed"));
+  if (entry.isEncrypted() && !rawMode) {
+    if (options.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+  }
+  var decompress;
+  if (rawMode) {
+    decompress = false;
+  } else if (entry.compressionMethod === 8) {
+    // 8 - The file is Deflated
+    decompress = options.decodeFileData !== true;
+  } else {
+    return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+  }
+
+  self.readLocalFileHeader(entry, {minimal: true}, function(err, localFileHeader) {
+    if (err) return callback(err);
+    self.openReadStreamLowLevel(
+      localFileHeader.fileDataStart, entry.compressedSize,
+      relativeStart, relativeEnd,
+      decompress, entry.uncompressedSize,
+      callback);
+  });
+};
+
+ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
+  var self = this;
+
+  var fileDataEnd = fileDataStart + compressedSize;
+  var readStream = self.reader.createReadStream({
+    start: fileDataStart + relativeStart,
+    end: fileDataStart + relativeEnd,
+  });
+  var endpointStream = readStream;
+  if (decompress) {
+    var destroyed = false;
+    var inflateFilter = zlib.createInflateRaw();
+    readStream.on("error", function(err) {
+      // setImmediate here because errors can be emitted during the first call to pipe()
+      setImmediate(function() {
+        if (!destroyed) inflateFilter.emit("error", err);
+      });
+    });
+    readStream.pipe(inflateFilter);
+
+    if (self.validateEntrySizes) {
+      endpointStream = new AssertByteCountStream(uncompressedSize);
+      inflateFilter.on("error", function(err) {
+        // forward zlib errors to the client-visible stream
+        setImmediate(function() {
+          if (!destroyed) endpointStream.emit("error", err);
+        });
+      });
+      inflateFilter.pipe(endpointStream);
+    } else {
+      // the zlib filter is the client-visible stream
+      endpointStream = inflateFilter;
+    }
+    // this is part of yauzl's API, so implement this function on the client-visible stream
+    installDestroyFn(endpointStream, function() {
+      destroyed = true;
+      if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+      readStream.unpipe(inflateFilter);
+      // TODO: the inflateFilter may cause a memory leak. see Issue #27.
+      readStream.destroy();
+    });
+  }
+  callback(null, endpointStream);
+};
+
+ZipFile.prototype.readLocalFileHeader = function(entry, options, callback) {
+  var self = this;
+  if (callback == null) {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+
+  self.reader.ref();
+  var buffer = newBuffer(30);
+  readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
+    try {
+      if (err) return callback(err);
+      // 0 - Local file header signature = 0x04034b50
+      var signature = buffer.readUInt32LE(0);
+      if (signature !== 0x04034b50) {
+        return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+      }
+
+      var fileNameLength = buffer.readUInt16LE(26);
+      var extraFieldLength = buffer.readUInt16LE(28);
+      var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+      // We now have enough information to do this bounds check.
+      if (fileDataStart + entry.compressedSize > self.fileSize) {
+        return callback(new Error("file data overflows file bounds: " +
+            fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+      }
+
+      if (options.minimal) {
+        return callback(null, {fileDataStart: fileDataStart});
+      }
+
+      var localFileHeader = new LocalFileHeader();
+      localFileHeader.fileDataStart = fileDataStart;
+
+      // 4 - Version needed to extract (minimum)
+      localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
+      // 6 - General purpose bit flag
+      localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
+      // 8 - Compression method
+      localFileHeader.compressionMethod = buffer.readUInt16LE(8);
+      // 10 - File last modification time
+      localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
+      // 12 - File last modification date
+      localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
+      // 14 - CRC-32
+      localFileHeader.crc32 = buffer.readUInt32LE(14);
+      // 18 - Compressed size
+      localFileHeader.compressedSize = buffer.readUInt32LE(18);
+      // 22 - Uncompressed size
+      localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
+      // 26 - File name length (n)
+      localFileHeader.fileNameLength = fileNameLength;
+      // 28 - Extra field length (m)
+      localFileHeader.extraFieldLength = extraFieldLength;
+      // 30 - File name
+      // 30+n - Extra field
+
+      buffer = newBuffer(fileNameLength + extraFieldLength);
+      self.reader.ref();
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err) {
+        try {
+          if (err) return callback(err);
+          localFileHeader.fileName = buffer.subarray(0, fileNameLength);
+          localFileHeader.extraField = buffer.subarray(fileNameLength);
+          return callback(null, localFileHeader);
+        } finally {
+          self.reader.unref();
+        }
+      });
+    } finally {
+      self.reader.unref();
+    }
+  });
+};
+
+ZipFile.prototype.openReadStreamPromise = function(entry, options) {
+  return new Promise((resolve, reject) => {
+    this.openReadStream(entry, options, function(err, readStream) {
+      if (err) return reject(err);
+      resolve(readStream);
+    });
+  });
+};
+ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
+  return new Promise((resolve, reject) => {
+    this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
+      if (err) return reject(err);
+      resolve(readStream);
+    });
+  });
+};
+ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options) {
+  return new Promise((resolve, reject) => {
+    this.readLocalFileHeader(entry, options, function(err, localFileHeader) {
+      if (err) return reject(err);
+      resolve(localFileHeader);
+    });
+  });
+};
+
+function Entry() {
+}
+Entry.prototype.getLastModDate = function(options) {
+  if (options == null) options = {};
+
+  if (!options.forceDosFormat) {
+    // Check extended fields.
+    for (var i = 0; i < this.extraFields.length; i++) {
+      var extraField = this.extraFields[i];
+      if (extraField.id === 0x5455) {
+        // Info-ZIP "universal timestamp" extended field (`0x5455` aka `"UT"`).
+        // See the Info-ZIP source code unix/unix.c:set_extra_field() and zipfile.c:ef_scan_ut_time().
+        var data = extraField.data;
+        if (data.length < 5) continue; // Too short.
+        // The flags define which of the three fields are present: mtime, atime, ctime.
+        // We only care about mtime.
+        // Also, ctime is never included in practice.
+        // And also, atime is only included in the local file header for some reason
+        // despite the flags lying about its inclusion in the central header.
+        var flags = data[0];
+        var HAS_MTIME = 1;
+        if (!(flags & HAS_MTIME)) continue; // This will realistically never happen.
+        // Although the positions of all of the fields shift around depending on the presence of other fields,
+        // mtime is always first if present, and that's the only one we care about.
+        var posixTimestamp = data.readInt32LE(1);
+        return new Date(posixTimestamp * 1000);
+      } else if (extraField.id === 0x000a) {
+        var data = extraField.data;
+        if (data.length !== 32) continue; // The length is always the same.
+        // 4 bytes reserved
+        // 2 bytes Tag
+        if (data.readUInt16LE(4) !== 1) continue; // Tag1 is actually the only defined Tag.
+        // 2 bytes Size
+        if (data.readUInt16LE(6) !== 24) continue; // Size is always 24.
+        // 8 bytes Mtime
+        var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+        // Convert from NTFS to POSIX milliseconds.
+        // The big number below is the milliseconds between year 1601 and year 1970
+        // (i.e. the negative POSIX timestamp of 1601-01-01 00:00:00Z)
+        var millisecondsSince1970 = hundredNanoSecondsSince1601 / 10000 - 11644473600000;
+        // Note on numeric precision: JavaScript Number objects lose precision above Number.MAX_SAFE_INTEGER,
+        // and NTFS timestamps are typically much bigger than that limit.
+        // (MAX_SAFE_INTEGER would represent 1629-07-17T23:58:45.475Z.)
+        // However, we're losing precision in the conversion from 100nanosecond units to millisecond units anyway,
+        // and the time at which we also lose 1-millisecond precision is year 275760, the JavaScript Date limit (by design).
+        // Up through the year 2057, this conversion only drops 4 bits of precision,
+        // which is well under the 13-14 bits ratio between the milliseconds and 100nanoseconds.
+        return new Date(millisecondsSince1970);
+      }
+    }
+  }
+
+  // Fallback to non-extended encoding.
+  return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options.timezone);
+};
+
+Entry.prototype.canDecodeFileData = function() {
+  return (
+    !this.isEncrypted() &&
+    (this.compressionMethod === 0 || this.compressionMethod === 8)
+  );
+};
+Entry.prototype.isEncrypted = function() {
+  return (this.generalPurposeBitFlag & 0x1) !== 0;
+};
+Entry.prototype.isCompressed = function() {
+  return this.compressionMethod === 8;
+};
+
+function LocalFileHeader() {
+}
+
+function dosDateTimeToDate(date, time, timezone) {
+  var day = date & 0x1f; // 1-31
+  var month = (date >> 5 & 0xf) - 1; // 1-12, 0-11
+  var year = (date >> 9 & 0x7f) + 1980; // 0-128, 1980-2108
+
+  var millisecond = 0;
+  var second = (time & 0x1f) * 2; // 0-29, 0-58 (even numbers)
+  var minute = time >> 5 & 0x3f; // 0-59
+  var hour = time >> 11 & 0x1f; // 0-23
+
+  if (timezone == null || timezone === "local") {
+    return new Date(year, month, day, hour, minute, second, millisecond);
+  } else if (timezone === "UTC") {
+    return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+  } else {
+    throw new Error("unrecognized options.timezone: " + options.timezone);
+  }
+}
+
+function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+  var fileName = null;
+
+  // check for Info-ZIP Unicode Path Extra Field (0x7075)
+  // see https://github.com/thejoshwolfe/yauzl/issues/33
+  for (var i = 0; i < extraFields.length; i++) {
+    var extraField = extraFields[i];
+    if (extraField.id === 0x7075) {
+      if (extraField.data.length < 6) {
+        // too short to be meaningful
+        continue;
+      }
+      // Version       1 byte      version of this extra field, currently 1
+      if (extraField.data.readUInt8(0) !== 1) {
+        // > Changes may not be backward compatible so this extra
+        // > field should not be used if the version is not recognized.
+        continue;
+      }
+      // NameCRC32     4 bytes     File Name Field CRC32 Checksum
+      var oldNameCrc32 = extraField.data.readUInt32LE(1);
+      if (crc32(fileNameBuffer) !== oldNameCrc32) {
+        // > If the CRC check fails, this UTF-8 Path Extra Field should be
+        // > ignored and the File Name field in the header should be used instead.
+        continue;
+      }
+      // UnicodeName   Variable    UTF-8 version of the entry File Name
+      fileName = decodeBuffer(extraField.data.subarray(5), true);
+      break;
+    }
+  }
+
+  if (fileName == null) {
+    // The typical case.
+    var isUtf8 = (generalPurposeBitFlag & 0x800) !== 0;
+    fileName = decodeBuffer(fileNameBuffer, isUtf8);
+  }
+
+  if (!strictFileNames) {
+    // Allow backslash.
+    fileName = fileName.replace(/\\/g, "/");
+  }
+  return fileName;
+}
+
+function validateFileName(fileName) {
+  if (fileName.indexOf("\\") !== -1) {
+    return "invalid characters in fileName: " + fileName;
+  }
+  if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+    return "absolute path: " + fileName;
+  }
+  if (fileName.split("/").indexOf("..") !== -1) {
+    return "invalid relative path: " + fileName;
+  }
+  // all good
+  return null;
+}
+
+function parseExtraFields(extraFieldBuffer) {
+  var extraFields = [];
+  var i = 0;
+  while (i < extraFieldBuffer.length - 3) {
+    var headerId = extraFieldBuffer.readUInt16LE(i + 0);
+    var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
+    var dataStart = i + 4;
+    var dataEnd = dataStart + dataSize;
+    if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+    var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+    extraFields.push({
+      id: headerId,
+      data: dataBuffer,
+    });
+    i = dataEnd;
+  }
+  return extraFields;
+}
+
+function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+  if (length === 0) {
+    // fs.read will throw an out-of-bounds error if you try to read 0 bytes from a 0 byte file
+    return setImmediate(function() { callback(null, newBuffer(0)); });
+  }
+  reader.read(buffer, offset, length, position, function(err, bytesRead) {
+    if (err) return callback(err);
+    if (bytesRead < length) {
+      return callback(new Error("unexpected EOF"));
+    }
+    callback();
+  });
+}
+
+util.inherits(AssertByteCountStream, Transform);
+function AssertByteCountStream(byteCount) {
+  Transform.call(this);
+  this.actualByteCount = 0;
+  this.expectedByteCount = byteCount;
+}
+AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+  this.actualByteCount += chunk.length;
+  if (this.actualByteCount > this.expectedByteCount) {
+    var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+    return cb(new Error(msg));
+  }
+  cb(null, chunk);
+};
+AssertByteCountStream.prototype._flush = function(cb) {
+  if (this.actualByteCount < this.expectedByteCount) {
+    var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+    return cb(new Error(msg));
+  }
+  cb();
+};
+
+util.inherits(RandomAccessReader, EventEmitter);
+function RandomAccessReader() {
+  EventEmitter.call(this);
+  this.refCount = 0;
+}
+RandomAccessReader.prototype.ref = function() {
+  this.refCount += 1;
+};
+RandomAccessReader.prototype.unref = function() {
+  var self = this;
+  self.refCount -= 1;
+
+  if (self.refCount > 0) return;
+  if (self.refCount < 0) throw new Error("invalid unref");
+
+  self.close(onCloseDone);
+
+  function onCloseDone(err) {
+    if (err) return self.emit('error', err);
+    self.emit('close');
+  }
+};
+RandomAccessReader.prototype.createReadStream = function(options) {
+  if (options == null) options = {};
+  var start = options.start;
+  var end = options.end;
+  if (start === end) {
+    var emptyStream = new PassThrough();
+    setImmediate(function() {
+      emptyStream.end();
+    });
+    return emptyStream;
+  }
+  var stream = this._readStreamForRange(start, end);
+
+  var destroyed = false;
+  var refUnrefFilter = new RefUnrefFilter(this);
+  stream.on("error", function(err) {
+    setImmediate(function() {
+      if (!destroyed) refUnrefFilter.emit("error", err);
+    });
+  });
+  installDestroyFn(refUnrefFilter, function() {
+    stream.unpipe(refUnrefFilter);
+    refUnrefFilter.unref();
+    stream.destroy();
+  });
+
+  var byteCounter = new AssertByteCountStream(end - start);
+  refUnrefFilter.on("error", function(err) {
+    setImmediate(function() {
+      if (!destroyed) byteCounter.emit("error", err);
+    });
+  });
+  installDestroyFn(byteCounter, function() {
+    destroyed = true;
+    refUnrefFilter.unpipe(byteCounter);
+    refUnrefFilter.destroy();
+  });
+
+  return stream.pipe(refUnrefFilter).pipe(byteCounter);
+};
+RandomAccessReader.prototype._readStreamForRange = function(start, end) {
+  throw new Error("not implemented");
+};
+RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
+  var readStream = this.createReadStream({start: position, end: position + length});
+  var writeStream = new Writable();
+  var written = 0;
+  writeStream._write = function(chunk, encoding, cb) {
+    chunk.copy(buffer, offset + written, 0, chunk.length);
+    written += chunk.length;
+    cb();
+  };
+  writeStream.on("finish", callback);
+  readStream.on("error", function(error) {
+    callback(error);
+  });
+  readStream.pipe(writeStream);
+};
+RandomAccessReader.prototype.close = function(callback) {
+  setImmediate(callback);
+};
+
+util.inherits(RefUnrefFilter, PassThrough);
+function RefUnrefFilter(context) {
+  PassThrough.call(this);
+  this.context = context;
+  this.context.ref();
+  this.unreffedYet = false;
+}
+RefUnrefFilter.prototype._flush = function(cb) {
+  this.unref();
+  cb();
+};
+RefUnrefFilter.prototype.unref = function(cb) {
+  if (this.unreffedYet) return;
+  this.unreffedYet = true;
+  this.context.unref();
+};
+
+var cp437 = '\u0000☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶§▬↨↑↓→←∟↔▲▼ !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⌂ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ';
+function decodeBuffer(buffer, isUtf8) {
+  if (isUtf8) {
+    return buffer.toString("utf8");
+  } else {
+    var result = "";
+    for (var i = 0; i < buffer.length; i++) {
+      result += cp437[buffer[i]];
+    }
+    return result;
+  }
+}
+
+function readUInt64LE(buffer, offset) {
+  // There is no native function for this, because we can't actually store 64-bit integers precisely.
+  // after 53 bits, JavaScript's Number type (IEEE 754 double) can't store individual integers anymore.
+  // but since 53 bits is a whole lot more than 32 bits, we do our best anyway.
+  // As of 2020, Node has added support for BigInt, which obviates this whole function,
+  // but yauzl hasn't been updated to depend on BigInt (yet?).
+  var lower32 = buffer.readUInt32LE(offset);
+  var upper32 = buffer.readUInt32LE(offset + 4);
+  // we can't use bitshifting here, because JavaScript bitshifting only works on 32-bit integers.
+  return upper32 * 0x100000000 + lower32;
+  // as long as we're bounds checking the result of this function against the total file size,
+  // we'll catch any overflow errors, because we already made sure the total file size was within reason.
+}
+
+// Node 10 deprecated new Buffer().
+var newBuffer;
+if (typeof Buffer.allocUnsafe === "function") {
+  newBuffer = function(len) {
+    return Buffer.allocUnsafe(len);
+  };
+} else {
+  newBuffer = function(len) {
+    return new Buffer(len);
+  };
+}
+
+// Node 8 introduced a proper destroy() implementation on writable streams.
+function installDestroyFn(stream, fn) {
+  if (typeof stream.destroy === "function") {
+    // New API.
+    stream._destroy = function(err, cb) {
+      fn();
+      if (cb != null) cb(err);
+    };
+  } else {
+    // Old API.
+    stream.destroy = fn;
+  }
+}
+
+function defaultCallback(err) {
+  if (err) throw err;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(28);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3514);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+const { cancelled } = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+if (cancelled)
+    process.exit();
 // A server that stalls can leave a socket open after the step is done; it must not hold the job.
 setTimeout(() => process.exit(), 2000).unref();
 
@@ -28385,7 +29799,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 28:
+/***/ 3514:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28526,8 +29940,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -28541,10 +29955,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -29525,7 +30939,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -29548,7 +30962,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -29848,7 +31262,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -29875,7 +31289,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -31344,6 +32758,8 @@ function getIDToken(aud) {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/errors.ts
 // The action's error hierarchy. Every failure the user sees is one of these: each carries a
 // message that says what failed and, where there is one, what to do about it. `main.ts` is the
@@ -31403,9 +32819,12 @@ class RateLimitError extends ActionError {
  */
 class TransportError extends ActionError {
     requestSent;
+    /** Another attempt would fail the same way (a certificate problem, a name that does not exist). */
+    final;
     constructor(message, requestSent, options) {
-        super(message, undefined, options);
+        super(message, options?.hint, options);
         this.requestSent = requestSent;
+        this.final = options?.final ?? false;
     }
 }
 /** A redirect the action refuses to follow (downgrade to http, too many hops, no Location). */
@@ -31413,6 +32832,24 @@ class RedirectError extends ActionError {
 }
 /** The downloaded bytes are not what was promised (size or SHA-256). Never retried. */
 class IntegrityError extends ActionError {
+}
+/**
+ * The answer to a download is not a package: another status than 200, an empty body, something
+ * that is not a zip archive (a proxy's or portal's page), an encoding that cannot be undone.
+ * Never retried: the same request would get the same answer and spend another rate-limit token.
+ */
+class PackageError extends ActionError {
+}
+/** Something the action did not create is in the way of what it would write; left as it was. */
+class DestinationConflictError extends ActionError {
+}
+/** The runner cancelled the step (SIGINT or SIGTERM). */
+class CancelledError extends ActionError {
+    signal;
+    constructor(signal) {
+        super(`The step was cancelled (${signal}) before it finished; the action removed what it had begun to write.`, 'Run the step again; nothing of the cancelled attempt is kept in path or the tool cache.');
+        this.signal = signal;
+    }
 }
 /** A package whose entries would land outside the extraction folder, or that cannot be read. */
 class UnsafeArchiveError extends ActionError {
@@ -31442,19 +32879,76 @@ function toError(thrown) {
     return thrown instanceof Error ? thrown : new Error(String(thrown));
 }
 
+;// CONCATENATED MODULE: ./src/cancel-scope.ts
+
+
+/**
+ * What one run has begun to write (temporary files, staging folders, a file published but not yet
+ * final), and the signal that cancels the run. Each piece of code that creates such a path lists
+ * it here until it is final or removed; a cancelled run removes whatever is still listed, so it
+ * leaves nothing half-written.
+ */
+class CancelScope {
+    controller = new AbortController();
+    paths = new Set();
+    get signal() {
+        return this.controller.signal;
+    }
+    get cancelled() {
+        return this.controller.signal.aborted;
+    }
+    /** The CancelledError of a cancelled run. */
+    get reason() {
+        return this.cancelled ? this.controller.signal.reason : undefined;
+    }
+    /** Lists a path to remove should the run be cancelled; the returned function unlists it. */
+    track(path) {
+        this.paths.add(path);
+        return () => {
+            this.paths.delete(path);
+        };
+    }
+    cancel(signalName) {
+        if (!this.cancelled)
+            this.controller.abort(new CancelledError(signalName));
+    }
+    /** Throws the CancelledError once the run is cancelled. */
+    throwIfCancelled() {
+        if (this.cancelled)
+            throw this.reason;
+    }
+    /**
+     * Removes every listed path at once, synchronously: the last thing a cancelled run does, so no
+     * other code of the run can write in between.
+     */
+    removeAllNow() {
+        for (const path of this.paths) {
+            try {
+                (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+            }
+            catch {
+                // Best effort: the process is about to exit and nothing else could remove it either.
+            }
+        }
+        this.paths.clear();
+    }
+}
+
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/http/body.ts
 
 
 /**
- * A pass-through stream that fails with a timeout when no bytes arrive for `idleMs`. The
- * toolkit's socket timeout only covers the wait for the response headers.
+ * A pass-through stream that fails with a timeout when no bytes arrive for `idleMs`, and counts
+ * them. It is the body's only timer: the transport disarms the socket timeout once the head is in.
  */
 class IdleWatchdog extends external_node_stream_.Transform {
     idleMs;
     onIdle;
     timer;
+    /** Bytes passed through so far. */
+    bytes = 0;
     constructor(idleMs, onIdle = () => undefined) {
         super();
         this.idleMs = idleMs;
@@ -31471,6 +32965,7 @@ class IdleWatchdog extends external_node_stream_.Transform {
     }
     _transform(chunk, _encoding, done) {
         this.arm();
+        this.bytes += chunk.length;
         done(null, chunk);
     }
     _flush(done) {
@@ -31513,10 +33008,87 @@ async function readText(message, idleMs, maxBytes = 64 * 1024) {
     }
     return Buffer.concat(chunks).toString('utf8');
 }
-/** The start of a server's answer, on one line, for an error message. */
-function snippet(text, max = 300) {
-    const oneLine = text.replace(/\s+/g, ' ').trim();
+
+;// CONCATENATED MODULE: ./src/http/describe-body.ts
+// Server answers shown to people: an error page as its title or first words, a JSON error as its
+// message, anything else as its first characters on one line. Never raw markup.
+const MAX_LENGTH = 300;
+const MESSAGE_KEYS = ['message', 'title', 'error_description', 'error', 'detail'];
+/** The start of a text on one line, at most `max` characters. */
+function snippet(text, max = MAX_LENGTH) {
+    const oneLine = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
     return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}
+function looksLikeHtml(text, contentType) {
+    return (/html/i.test(contentType ?? '') || /^\s*(<!doctype html|<html|<head|<body|<title)/i.test(text));
+}
+/** What an HTML page says: its title, else its first text, without tags or scripts. */
+function htmlText(html) {
+    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
+    const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
+    const body = html
+        .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+        .replace(/<[^>]*>/g, ' ');
+    const parts = [title, heading].map(part => (part ? decodeEntities(stripTags(part)) : ''));
+    const [titleText, headingText] = parts.map(part => snippet(part, 120));
+    if (titleText && headingText && headingText !== titleText)
+        return `${titleText}: ${headingText}`;
+    return titleText || headingText || snippet(decodeEntities(body), 200);
+}
+/** A short, readable rendering of an answer's body for an error message; '' for an empty one. */
+function describeBody(text, contentType) {
+    const type = Array.isArray(contentType) ? contentType[0] : contentType;
+    if (text.trim() === '')
+        return '';
+    if (looksLikeHtml(text, type)) {
+        const said = htmlText(text);
+        return said ? `an HTML page: "${said}"` : 'an HTML page without text';
+    }
+    const message = jsonMessage(text);
+    if (message !== undefined)
+        return snippet(message);
+    return snippet(text);
+}
+function jsonMessage(text) {
+    try {
+        const json = JSON.parse(text);
+        if (typeof json !== 'object' || json === null || Array.isArray(json))
+            return undefined;
+        const record = json;
+        for (const key of MESSAGE_KEYS) {
+            const value = record[key];
+            if (typeof value === 'string' && value.trim())
+                return value;
+        }
+    }
+    catch {
+        return undefined;
+    }
+    return undefined;
+}
+function stripTags(text) {
+    return text.replace(/<[^>]*>/g, ' ');
+}
+const ENTITIES = {
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    nbsp: ' '
+};
+function decodeEntities(text) {
+    return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name) => {
+        if (name[0] === '#') {
+            const code = name[1] === 'x' || name[1] === 'X'
+                ? parseInt(name.slice(2), 16)
+                : parseInt(name.slice(1), 10);
+            return Number.isFinite(code) && code > 0 && code <= 0x10ffff
+                ? String.fromCodePoint(code)
+                : whole;
+        }
+        return ENTITIES[name.toLowerCase()] ?? whole;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -31547,6 +33119,8 @@ const PERMISSION = {
 
 
 const KEYS_PAGE = "the organization's keys page of the dataminer.services Admin app";
+const NETWORK_HINT = 'Check that base-url is right and reachable from the runner; behind a proxy, set https_proxy (and no_proxy) ' +
+    "in the job's env; on a slow link, raise timeout-seconds.";
 /** Turns a final error of a Catalog request into a message that says what to do. */
 function explainFailure(operation, error) {
     const explained = explain(operation, error);
@@ -31561,6 +33135,16 @@ function explain(operation, error) {
         return explainStatus(operation, error);
     if (error instanceof TransportError && operation.kind === 'deploy' && error.requestSent) {
         return new CatalogError(`${what(operation)} failed: ${error.message} The request may have reached the API, so it was not repeated.`, maybeStartedHint(operation.coordinationId), { cause: error });
+    }
+    if (error instanceof TransportError) {
+        return new CatalogError(`${what(operation)} failed: ${error.message}`, error.hint ?? NETWORK_HINT, {
+            cause: error
+        });
+    }
+    if (error instanceof PackageError) {
+        return new PackageError(`${what(operation)} failed: ${error.message}`, error.hint, {
+            cause: error
+        });
     }
     if (error instanceof ActionError)
         return error;
@@ -31800,6 +33384,7 @@ function pickLatest(versions, includePrereleases) {
 
 
 
+
 /** The Key Catalog API as the action uses it: three calls, each mapped to errors people can act on. */
 class CatalogClient {
     requester;
@@ -31917,9 +33502,10 @@ async function resolveVersion(client, catalogId, request) {
  * Deploys one version to each system in turn. Each system gets its own attempts and all share the
  * step's wait budget; a failed system does not stop the others.
  */
-async function deployToSystems(client, catalogId, version, coordinationIds) {
+async function deployToSystems(client, catalogId, version, coordinationIds, scope) {
     const results = [];
     for (const [index, coordinationId] of coordinationIds.entries()) {
+        scope.throwIfCancelled();
         const position = coordinationIds.length > 1 ? ` (${index + 1} of ${coordinationIds.length})` : '';
         info(`Deploying version ${version} to system ${coordinationId}${position}...`);
         try {
@@ -31928,6 +33514,7 @@ async function deployToSystems(client, catalogId, version, coordinationIds) {
             results.push({ coordinationId, attempts: answer.attempts, deploymentId: answer.deploymentId });
         }
         catch (thrown) {
+            scope.throwIfCancelled();
             const error = toError(thrown);
             info(`System ${coordinationId} failed: ${error.message}`);
             results.push({ coordinationId, attempts: attemptsOf(error), error });
@@ -31941,13 +33528,14 @@ function attemptsOf(error) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/download/hashing.ts
+
+
+
 
 
 /** Passes bytes through while computing their SHA-256 and counting them. */
@@ -31964,10 +33552,22 @@ class HashingCounter extends external_node_stream_.Transform {
         return this.hash.digest('hex');
     }
 }
+/** Copies a file while hashing it; the destination must not exist yet, and is removed on failure. */
+async function copyWithDigest(from, to, signal) {
+    const counter = new HashingCounter();
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(from), counter, (0,external_node_fs_namespaceObject.createWriteStream)(to, { flags: 'wx' }), {
+            signal
+        });
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(to, { force: true });
+        throw error;
+    }
+    return { size: counter.bytes, sha256: counter.digest() };
+}
 
 ;// CONCATENATED MODULE: ./src/download/cache.ts
-
-
 
 
 
@@ -32016,44 +33616,50 @@ class PackageCache {
             return undefined;
         }
     }
+    /** Removes an entry found damaged, so the fresh download can take its place. */
+    async evict(catalogId, version) {
+        await (0,promises_namespaceObject.rm)(this.entryDir(catalogId, version), { recursive: true, force: true });
+    }
     /**
      * Adds a verified package. The entry is assembled in a sibling folder and renamed into place,
      * so a reader sees either a complete entry or none. Failing to cache never fails the step.
      */
-    async store(filePath, entry) {
+    async store(filePath, entry, scope) {
         const dir = this.entryDir(entry.catalogId, entry.version);
+        const existing = await this.lookup(entry.catalogId, entry.version);
+        // Another run on this runner may have stored it meanwhile.
+        if (existing?.entry.sha256 === entry.sha256)
+            return true;
         const staging = `${dir}.partial-${(0,external_node_crypto_.randomUUID)()}`;
+        const untrack = scope.track(staging);
         try {
             await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
-            const copy = await copyWithDigest(filePath, external_node_path_default().join(staging, external_node_path_default().basename(entry.fileName)));
+            const copy = await copyWithDigest(filePath, external_node_path_default().join(staging, external_node_path_default().basename(entry.fileName)), scope.signal);
             if (copy.sha256 !== entry.sha256)
                 throw new Error('the copy in the cache does not match the download');
             await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(staging, ENTRY_FILE), JSON.stringify(entry, null, 2));
             await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-            await (0,promises_namespaceObject.rename)(staging, dir);
+            try {
+                await (0,promises_namespaceObject.rename)(staging, dir);
+            }
+            catch (error) {
+                // A parallel run may have put the same entry in place between the rm and the rename.
+                if ((await this.lookup(entry.catalogId, entry.version))?.entry.sha256 !== entry.sha256)
+                    throw error;
+            }
             core_debug(`Cached ${entry.fileName} in ${dir}`);
             return true;
         }
         catch (error) {
+            scope.throwIfCancelled();
             core_warning(`Could not add the package to the tool cache (${error.message}); the download itself is fine.`);
             return false;
         }
         finally {
             await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+            untrack();
         }
     }
-}
-/** Copies a file while hashing it; the destination must not exist yet. */
-async function copyWithDigest(from, to) {
-    const counter = new HashingCounter();
-    try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(from), counter, (0,external_node_fs_namespaceObject.createWriteStream)(to, { flags: 'wx' }));
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(to, { force: true });
-        throw error;
-    }
-    return { size: counter.bytes, sha256: counter.digest() };
 }
 
 ;// CONCATENATED MODULE: ./src/format.ts
@@ -32085,420 +33691,223 @@ function formatInstant(date) {
     return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/zip/crc32.ts
-// CRC-32 (IEEE 802.3), as used by zip. Node 20 has no zlib.crc32, so the table lives here.
-const TABLE = (() => {
-    const table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-        let c = n;
-        for (let k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-        table[n] = c >>> 0;
-    }
-    return table;
-})();
-/** Continues a running CRC-32 over `chunk`; start with `crc32(chunk)` (previous = 0). */
-function crc32(chunk, previous = 0) {
-    let crc = ~previous >>> 0;
-    for (let i = 0; i < chunk.length; i++)
-        crc = TABLE[(crc ^ chunk[i]) & 0xff] ^ (crc >>> 8);
-    return ~crc >>> 0;
-}
-
-;// CONCATENATED MODULE: ./src/zip/central-directory.ts
-
-
-
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(663);
+;// CONCATENATED MODULE: ./src/zip/zip-archive.ts
+// Zip archives read with yauzl (central directory, ZIP64, CP437 and Info-ZIP Unicode names, local
+// header and size checks). What yauzl leaves to its caller is done here: a CRC-32 check of every
+// entry's data, and the facts the action's own name checks need (folder, link, encryption).
 
 
 
 
 const METHOD_STORED = 0;
 const METHOD_DEFLATED = 8;
-const LOCAL_HEADER_SIGNATURE = 0x04034b50;
-const CENTRAL_HEADER_SIGNATURE = 0x02014b50;
-const END_SIGNATURE = 0x06054b50;
-const ZIP64_END_SIGNATURE = 0x06064b50;
-const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-const ZIP64_EXTRA_ID = 0x0001;
-const LOCAL_HEADER_LENGTH = 30;
-const CENTRAL_HEADER_LENGTH = 46;
-const END_LENGTH = 22;
-const ZIP64_END_LENGTH = 56;
-const ZIP64_LOCATOR_LENGTH = 20;
-const MAX_COMMENT_LENGTH = 0xffff;
-const SATURATED_32 = 0xffffffff;
 const FLAG_ENCRYPTED = 1 << 0;
 const FLAG_STRONG_ENCRYPTION = 1 << 6;
-const FLAG_UTF8 = 1 << 11;
 const HOST_UNIX = 3;
 const HOST_DARWIN = 19;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const S_IFDIR = 0o040000;
 const DOS_DIRECTORY_ATTRIBUTE = 0x10;
-const CENTRAL_DIRECTORY_CHUNK = 1024 * 1024;
-// Names without the UTF-8 flag are in the IBM PC code page (what Windows zip tools write): bytes
-// below 0x80 are ASCII, these are 0x80 to 0xFF.
-const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐' +
-    '└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+const LOCAL_HEADER_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
+const EMPTY_ARCHIVE_SIGNATURE = Buffer.from('PK\x05\x06', 'latin1');
 const CORRUPT_HINT = 'The package is corrupt or not a zip archive; download it again.';
-/** Lists the entries of a zip archive from its central directory, without reading the data. */
-async function readZipEntries(filePath) {
-    const handle = await (0,promises_namespaceObject.open)(filePath, 'r');
-    try {
-        const { size } = await handle.stat();
-        const directory = await readEndOfCentralDirectory(handle, size, filePath);
-        return await readCentralDirectory(handle, directory, filePath);
+/** An open archive: its entries, and a verified stream of each one's data. Close it when done. */
+class ZipArchive {
+    zip;
+    raw;
+    constructor(zip, raw) {
+        this.zip = zip;
+        this.raw = raw;
     }
-    finally {
-        await handle.close();
+    get entries() {
+        return [...this.raw.keys()];
     }
-}
-/** Cheap check: the file starts like a zip archive (a local header, or the end of an empty one). */
-async function isZipFile(filePath) {
-    const handle = await (0,promises_namespaceObject.open)(filePath, 'r');
-    try {
-        const start = Buffer.alloc(4);
-        const { bytesRead } = await handle.read(start, 0, 4, 0);
-        if (bytesRead < 4)
-            return false;
-        const signature = start.readUInt32LE(0);
-        return signature === LOCAL_HEADER_SIGNATURE || signature === END_SIGNATURE;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * Streams the uncompressed bytes of one entry. The stream fails with an `UnsafeArchiveError` when
- * the data cannot be decompressed or does not match the CRC-32 and size of the central directory.
- */
-async function openEntryStream(filePath, entry) {
-    if (entry.isEncrypted) {
-        throw new UnsafeArchiveError(`"${entry.name}" in the package is encrypted and cannot be read.`);
-    }
-    if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATED) {
-        throw new UnsafeArchiveError(`"${entry.name}" in the package uses compression method ${entry.method}; only stored (0) and deflated (8) are supported.`);
-    }
-    const dataStart = await locateEntryData(filePath, entry);
-    const source = entry.compressedSize === 0
-        ? emptyStream()
-        : (0,external_node_fs_namespaceObject.createReadStream)(filePath, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
-    const inflate = entry.method === METHOD_DEFLATED && entry.compressedSize > 0 ? (0,external_node_zlib_.createInflateRaw)() : undefined;
-    const verifier = createVerifier(entry);
-    // `pipe` does not forward errors: each one is reported, as an archive error, on the stream we
-    // hand out, and closing that stream (done or failed) releases the file.
-    const fail = (error) => verifier.destroy(asArchiveError(error, entry));
-    source.on('error', fail);
-    inflate?.on('error', fail);
-    verifier.on('close', () => {
-        source.destroy();
-        inflate?.destroy();
-    });
-    const decoded = inflate ? source.pipe(inflate) : source;
-    decoded.pipe(verifier);
-    return verifier;
-}
-async function readEndOfCentralDirectory(handle, fileSize, filePath) {
-    const tailLength = Math.min(fileSize, END_LENGTH + MAX_COMMENT_LENGTH);
-    const tailStart = fileSize - tailLength;
-    const tail = await readExactly(handle, tailStart, tailLength, filePath);
-    const endIndex = findEndRecord(tail);
-    if (endIndex < 0) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is not a zip archive, or it is truncated: no end of central directory record was found.`, CORRUPT_HINT);
-    }
-    const endOffset = tailStart + endIndex;
-    const end = tail.subarray(endIndex, endIndex + END_LENGTH);
-    const diskNumber = end.readUInt16LE(4);
-    const directoryDisk = end.readUInt16LE(6);
-    let location = {
-        entryCount: end.readUInt16LE(10),
-        size: end.readUInt32LE(12),
-        offset: end.readUInt32LE(16)
-    };
-    let directoryEnd = endOffset;
-    const zip64EndOffset = await findZip64EndOffset(handle, endOffset, filePath);
-    if (zip64EndOffset !== undefined) {
-        location = await readZip64End(handle, zip64EndOffset, filePath);
-        directoryEnd = zip64EndOffset;
-    }
-    else if (location.size === SATURATED_32 || location.offset === SATURATED_32) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} needs a ZIP64 end record, but it has none.`, CORRUPT_HINT);
-    }
-    else if (diskNumber !== 0 || directoryDisk !== 0) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is a multi-part (spanned) zip archive, which is not supported.`);
-    }
-    if (location.offset + location.size > directoryEnd) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is truncated or corrupt: its central directory lies outside the file.`, CORRUPT_HINT);
-    }
-    return location;
-}
-/** Searches backwards, as the record ends the file but may be followed by a comment. */
-function findEndRecord(tail) {
-    for (let i = tail.length - END_LENGTH; i >= 0; i--) {
-        if (tail.readUInt32LE(i) !== END_SIGNATURE)
-            continue;
-        const commentLength = tail.readUInt16LE(i + 20);
-        if (i + END_LENGTH + commentLength <= tail.length)
-            return i;
-    }
-    return -1;
-}
-async function findZip64EndOffset(handle, endOffset, filePath) {
-    if (endOffset < ZIP64_LOCATOR_LENGTH)
-        return undefined;
-    const locator = await readExactly(handle, endOffset - ZIP64_LOCATOR_LENGTH, ZIP64_LOCATOR_LENGTH, filePath);
-    if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE)
-        return undefined;
-    if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) > 1) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is a multi-part (spanned) zip archive, which is not supported.`);
-    }
-    return toSafeNumber(locator.readBigUInt64LE(8), filePath);
-}
-async function readZip64End(handle, offset, filePath) {
-    const record = await readExactly(handle, offset, ZIP64_END_LENGTH, filePath);
-    if (record.readUInt32LE(0) !== ZIP64_END_SIGNATURE) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: its ZIP64 end record is missing.`, CORRUPT_HINT);
-    }
-    if (record.readUInt32LE(16) !== 0 || record.readUInt32LE(20) !== 0) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is a multi-part (spanned) zip archive, which is not supported.`);
-    }
-    return {
-        entryCount: toSafeNumber(record.readBigUInt64LE(32), filePath),
-        size: toSafeNumber(record.readBigUInt64LE(40), filePath),
-        offset: toSafeNumber(record.readBigUInt64LE(48), filePath)
-    };
-}
-async function readCentralDirectory(handle, location, filePath) {
-    const reader = new WindowedReader(handle, location.offset + location.size, filePath);
-    const entries = [];
-    let position = location.offset;
-    for (let i = 0; i < location.entryCount; i++) {
-        const header = await reader.bytesAt(position, CENTRAL_HEADER_LENGTH);
-        if (header.readUInt32LE(0) !== CENTRAL_HEADER_SIGNATURE) {
-            throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: central directory entry ${i + 1} has no valid header.`, CORRUPT_HINT);
+    /** Reads the central directory; throws an UnsafeArchiveError for anything that is not a zip. */
+    static async open(filePath) {
+        let zip;
+        try {
+            // Raw names: yauzl would stop at the first absolute or ".." name, and the action wants to
+            // list every unsafe entry of a hostile package, not just the first.
+            zip = await yauzl.openPromise(filePath, {
+                lazyEntries: true,
+                autoClose: false,
+                decodeStrings: false,
+                validateEntrySizes: true
+            });
         }
-        const nameLength = header.readUInt16LE(28);
-        const extraLength = header.readUInt16LE(30);
-        const commentLength = header.readUInt16LE(32);
-        const fixed = parseCentralHeader(header);
-        const variable = await reader.bytesAt(position + CENTRAL_HEADER_LENGTH, nameLength + extraLength);
-        const rawName = variable.subarray(0, nameLength);
-        const extra = variable.subarray(nameLength);
-        const name = fixed.flags & FLAG_UTF8 ? rawName.toString('utf8') : decodeCp437(rawName);
-        const sizes = applyZip64Extra(fixed, extra, name, filePath);
-        entries.push({
-            name,
-            method: fixed.method,
-            compressedSize: sizes.compressedSize,
-            uncompressedSize: sizes.uncompressedSize,
-            crc32: fixed.crc32,
-            localHeaderOffset: sizes.localHeaderOffset,
-            isDirectory: isDirectoryEntry(name, fixed, sizes.uncompressedSize),
-            isSymlink: isSymlinkEntry(fixed),
-            isEncrypted: (fixed.flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) !== 0
-        });
-        position += CENTRAL_HEADER_LENGTH + nameLength + extraLength + commentLength;
+        catch (error) {
+            throw zip_archive_unreadable(error);
+        }
+        const raw = new Map();
+        try {
+            for await (const entry of zip.eachEntry())
+                raw.set(describeEntry(entry), entry);
+        }
+        catch (error) {
+            zip.close();
+            throw zip_archive_unreadable(error);
+        }
+        return new ZipArchive(zip, raw);
     }
-    return entries;
+    /**
+     * The entry's uncompressed bytes. The stream fails with an UnsafeArchiveError when they cannot
+     * be decompressed or do not match the entry's size and CRC-32.
+     */
+    async openEntry(entry) {
+        const source = this.raw.get(entry);
+        if (!source)
+            throw new Error(`${entry.name} is not an entry of this archive`);
+        let data;
+        try {
+            data = await this.zip.openReadStreamPromise(source);
+        }
+        catch (error) {
+            throw entryError(entry, error);
+        }
+        const verifier = new CrcVerifier(entry);
+        data.on('error', error => verifier.destroy(entryError(entry, error)));
+        verifier.on('close', () => data.destroy());
+        return data.pipe(verifier);
+    }
+    close() {
+        this.zip.close();
+    }
 }
-function parseCentralHeader(header) {
+/** Lists an archive's entries. */
+async function readZipEntries(filePath) {
+    const archive = await ZipArchive.open(filePath);
+    archive.close();
+    return archive.entries;
+}
+/** Cheap check of the first bytes: a local header, or the end record of an empty archive. */
+function startsLikeZip(firstBytes) {
+    const start = firstBytes.subarray(0, 4);
+    return start.equals(LOCAL_HEADER_SIGNATURE) || start.equals(EMPTY_ARCHIVE_SIGNATURE);
+}
+function describeEntry(entry) {
+    const rawName = entry.fileName;
+    // strictFileNames keeps backslashes: the action's checks treat them as separators themselves.
+    const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, rawName, entry.extraFields, true);
+    const mode = unixMode(entry);
     return {
-        madeBy: header.readUInt16LE(4),
-        flags: header.readUInt16LE(8),
-        method: header.readUInt16LE(10),
-        crc32: header.readUInt32LE(16),
-        compressedSize: header.readUInt32LE(20),
-        uncompressedSize: header.readUInt32LE(24),
-        externalAttributes: header.readUInt32LE(38),
-        localHeaderOffset: header.readUInt32LE(42)
+        name,
+        method: entry.compressionMethod,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+        crc32: entry.crc32,
+        isDirectory: isDirectoryEntry(name, entry, mode),
+        isSymlink: mode !== undefined && (mode & S_IFMT) === S_IFLNK,
+        isEncrypted: (entry.generalPurposeBitFlag & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) !== 0
     };
 }
-/** The ZIP64 extra field holds, in this order, only the values saturated in the header. */
-function applyZip64Extra(fields, extra, name, filePath) {
-    const result = {
-        compressedSize: fields.compressedSize,
-        uncompressedSize: fields.uncompressedSize,
-        localHeaderOffset: fields.localHeaderOffset
-    };
-    const wanted = ['uncompressedSize', 'compressedSize', 'localHeaderOffset'].filter(key => result[key] === SATURATED_32);
-    if (wanted.length === 0)
-        return result;
-    const data = findExtraField(extra, ZIP64_EXTRA_ID);
-    if (!data || data.length < wanted.length * 8) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: "${name}" lacks the ZIP64 sizes it needs.`, CORRUPT_HINT);
-    }
-    wanted.forEach((key, index) => {
-        result[key] = toSafeNumber(data.readBigUInt64LE(index * 8), filePath);
-    });
-    return result;
+function unixMode(entry) {
+    const host = entry.versionMadeBy >> 8;
+    return host === HOST_UNIX || host === HOST_DARWIN
+        ? entry.externalFileAttributes >>> 16
+        : undefined;
 }
-function findExtraField(extra, id) {
-    let position = 0;
-    while (position + 4 <= extra.length) {
-        const fieldId = extra.readUInt16LE(position);
-        const size = extra.readUInt16LE(position + 2);
-        const start = position + 4;
-        if (start + size > extra.length)
-            return undefined;
-        if (fieldId === id)
-            return extra.subarray(start, start + size);
-        position = start + size;
-    }
-    return undefined;
-}
-function decodeCp437(bytes) {
-    let name = '';
-    for (const byte of bytes)
-        name += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
-    return name;
-}
-function unixMode(fields) {
-    const host = fields.madeBy >> 8;
-    return host === HOST_UNIX || host === HOST_DARWIN ? fields.externalAttributes >>> 16 : undefined;
-}
-function isSymlinkEntry(fields) {
-    const mode = unixMode(fields);
-    return mode !== undefined && (mode & S_IFMT) === S_IFLNK;
-}
-function isDirectoryEntry(name, fields, uncompressedSize) {
+function isDirectoryEntry(name, entry, mode) {
     if (name.endsWith('/') || name.endsWith('\\'))
         return true;
-    if (uncompressedSize !== 0)
+    if (entry.uncompressedSize !== 0)
         return false;
-    const mode = unixMode(fields);
     if (mode !== undefined && mode !== 0)
         return (mode & S_IFMT) === S_IFDIR;
-    return (fields.externalAttributes & DOS_DIRECTORY_ATTRIBUTE) !== 0;
+    return (entry.externalFileAttributes & DOS_DIRECTORY_ATTRIBUTE) !== 0;
 }
-/** Reads the local header (its own name and extra lengths) to find where the data starts. */
-async function locateEntryData(filePath, entry) {
-    const handle = await (0,promises_namespaceObject.open)(filePath, 'r');
-    try {
-        const { size } = await handle.stat();
-        if (entry.localHeaderOffset + LOCAL_HEADER_LENGTH > size) {
-            throw new UnsafeArchiveError(`"${entry.name}" in the package points outside the file.`, CORRUPT_HINT);
-        }
-        const header = await readExactly(handle, entry.localHeaderOffset, LOCAL_HEADER_LENGTH, filePath);
-        if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
-            throw new UnsafeArchiveError(`"${entry.name}" in the package has no valid local header.`, CORRUPT_HINT);
-        }
-        const dataStart = entry.localHeaderOffset +
-            LOCAL_HEADER_LENGTH +
-            header.readUInt16LE(26) +
-            header.readUInt16LE(28);
-        if (dataStart + entry.compressedSize > size) {
-            throw new UnsafeArchiveError(`"${entry.name}" in the package is truncated: its data runs past the end of the file.`, CORRUPT_HINT);
-        }
-        return dataStart;
+/** Fails as soon as the bytes exceed the declared size, and at the end on a size or CRC mismatch. */
+class CrcVerifier extends external_node_stream_.Transform {
+    entry;
+    size = 0;
+    crc = 0;
+    constructor(entry) {
+        super();
+        this.entry = entry;
     }
-    finally {
-        await handle.close();
+    _transform(chunk, _encoding, done) {
+        this.size += chunk.length;
+        if (this.size > this.entry.uncompressedSize) {
+            done(corrupt(this.entry, `is larger than the ${this.entry.uncompressedSize} bytes it declares`));
+            return;
+        }
+        this.crc = (0,external_node_zlib_.crc32)(chunk, this.crc);
+        done(null, chunk);
+    }
+    _flush(done) {
+        const { entry } = this;
+        if (this.size !== entry.uncompressedSize) {
+            done(corrupt(entry, `holds ${this.size} bytes instead of the ${entry.uncompressedSize} it declares`));
+        }
+        else if (this.crc !== entry.crc32) {
+            done(corrupt(entry, `fails its CRC-32 check (${hex(this.crc)} instead of ${hex(entry.crc32)})`));
+        }
+        else {
+            done();
+        }
     }
 }
-/** Passes the bytes through, failing as soon as they exceed the declared size or at the end on a
- * size or CRC-32 mismatch. */
-function createVerifier(entry) {
-    let size = 0;
-    let crc = 0;
-    return new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            size += chunk.length;
-            if (size > entry.uncompressedSize) {
-                callback(new UnsafeArchiveError(`"${entry.name}" in the package is larger than the ${entry.uncompressedSize} bytes it declares.`, CORRUPT_HINT));
-                return;
-            }
-            crc = crc32(chunk, crc);
-            callback(null, chunk);
-        },
-        flush(callback) {
-            if (size !== entry.uncompressedSize) {
-                callback(new UnsafeArchiveError(`"${entry.name}" in the package holds ${size} bytes instead of the ${entry.uncompressedSize} it declares.`, CORRUPT_HINT));
-            }
-            else if (crc !== entry.crc32) {
-                callback(new UnsafeArchiveError(`"${entry.name}" in the package is corrupt: CRC-32 ${hex(crc)} does not match the expected ${hex(entry.crc32)}.`, CORRUPT_HINT));
-            }
-            else {
-                callback();
-            }
-        }
-    });
+function corrupt(entry, what) {
+    return new UnsafeArchiveError(`"${entry.name}" in the package ${what}: the package is corrupt.`, CORRUPT_HINT);
 }
-function emptyStream() {
-    return new external_node_stream_.Readable({
-        read() {
-            this.push(null);
-        }
-    });
-}
-function asArchiveError(error, entry) {
+function entryError(entry, error) {
     if (error instanceof UnsafeArchiveError)
         return error;
-    const message = error instanceof Error ? error.message : String(error);
-    return new UnsafeArchiveError(`"${entry.name}" in the package could not be read: ${message}`, CORRUPT_HINT, { cause: error });
+    return new UnsafeArchiveError(`"${entry.name}" in the package could not be read (${messageOf(error)}).`, CORRUPT_HINT, { cause: error });
 }
-/** Serves small reads of the central directory from 1 MiB windows instead of one read each. */
-class WindowedReader {
-    handle;
-    end;
-    filePath;
-    window = Buffer.alloc(0);
-    windowStart = 0;
-    constructor(handle, end, filePath) {
-        this.handle = handle;
-        this.end = end;
-        this.filePath = filePath;
-    }
-    async bytesAt(position, length) {
-        if (position + length > this.end) {
-            throw new UnsafeArchiveError(`${external_node_path_default().basename(this.filePath)} is corrupt: an entry runs past the end of the central directory.`, CORRUPT_HINT);
-        }
-        const offset = position - this.windowStart;
-        if (offset < 0 || offset + length > this.window.length) {
-            const windowLength = Math.min(Math.max(length, CENTRAL_DIRECTORY_CHUNK), this.end - position);
-            this.window = await readExactly(this.handle, position, windowLength, this.filePath);
-            this.windowStart = position;
-            return this.window.subarray(0, length);
-        }
-        return this.window.subarray(offset, offset + length);
-    }
+function zip_archive_unreadable(error) {
+    if (error instanceof UnsafeArchiveError)
+        return error;
+    return new UnsafeArchiveError(`not a readable zip archive (${messageOf(error)})`, CORRUPT_HINT, {
+        cause: error
+    });
 }
-async function readExactly(handle, position, length, filePath) {
-    const buffer = Buffer.alloc(length);
-    let filled = 0;
-    while (filled < length) {
-        const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-        if (bytesRead === 0) {
-            throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is truncated: it ends before byte ${position + length}.`, CORRUPT_HINT);
-        }
-        filled += bytesRead;
-    }
-    return buffer;
-}
-function toSafeNumber(value, filePath) {
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: it declares a size or offset beyond what can be read.`, CORRUPT_HINT);
-    }
-    return Number(value);
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 function hex(value) {
     return value.toString(16).padStart(8, '0');
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/download/package-type.ts
+const APP_MARKERS = ['appinfo.xml'];
+const PROTOCOL_MARKERS = ['protocol.xml', 'protocol/protocol.xml'];
+/**
+ * What a package is, from the names of the files it holds: a DataMiner application package has
+ * AppInfo.xml at its root, a protocol package Protocol.xml at its root or in Protocol/.
+ */
+function packageTypeOf(fileNames) {
+    const names = new Set();
+    for (const name of fileNames)
+        names.add(name.replace(/\\/g, '/').toLowerCase());
+    if (APP_MARKERS.some(marker => names.has(marker)))
+        return 'dmapp';
+    if (PROTOCOL_MARKERS.some(marker => names.has(marker)))
+        return 'dmprotocol';
+    return 'unknown';
+}
+/** The file extension a package of this type gets: `.dmapp`, `.dmprotocol`, else `.zip`. */
+function extensionOf(type) {
+    return type === 'unknown' ? '.zip' : `.${type}`;
+}
+
 ;// CONCATENATED MODULE: ./src/download/file-name.ts
 // Names for the downloaded package. A server-sent name is untrusted: it must only ever become a
 // plain file name inside the destination folder, on Linux, Windows and macOS alike.
+
 const MAX_NAME_BYTES = 200;
 /** Longer "extensions" are not worth keeping whole when a name has to be shortened. */
 const MAX_EXTENSION_BYTES = 32;
 // C0 and C1 controls, plus the bidirectional overrides that can disguise an extension.
 const INVISIBLE_OR_CONTROL = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 const FORBIDDEN_ON_WINDOWS = /[<>:"|?*]/g;
+const PACKAGE_EXTENSION = /\.(dmapp|dmprotocol|zip)$/i;
 // Windows opens a device, not a file, for these names, whatever follows the first dot.
 const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 /**
@@ -32526,12 +33935,23 @@ function safeBaseName(raw) {
         name = `_${name}`;
     return capLength(name);
 }
-/** `${catalogId}-${version}.${ext}`, made safe like any other name. */
-function fallbackFileName(catalogId, version, packageType) {
-    const extension = packageType === 'unknown' ? 'zip' : packageType;
+/**
+ * The package's file name: the server's name reduced to a safe base name, or, when it sends none
+ * (or nothing of it is usable), `${catalogId}-${version}`; never starting with a dot, and always
+ * ending in the extension the contents call for, whatever extension the server gave.
+ */
+function packageFileName(sentName, catalogId, version, packageType) {
     // Separators inside the parts would otherwise make safeBaseName drop everything before them.
     const part = (value) => value.replace(/[/\\]/g, '_');
-    return safeBaseName(`${part(catalogId)}-${part(version)}.${extension}`) ?? `package.${extension}`;
+    const stem = (sentName === undefined ? '' : stemOf(sentName)) ||
+        stemOf(`${part(catalogId)}-${part(version)}`) ||
+        'package';
+    return safeBaseName(stem + extensionOf(packageType)) ?? `package${extensionOf(packageType)}`;
+}
+/** A safe name without leading dots and without a package extension; '' when none is left. */
+function stemOf(raw) {
+    const safe = (safeBaseName(raw) ?? '').replace(/^[\s.]+/u, '');
+    return trimName(safe.replace(PACKAGE_EXTENSION, ''));
 }
 /** True for CON, nul.txt, Com1.tar.gz and the like, which Windows maps to devices. */
 function isWindowsDeviceName(name) {
@@ -32667,6 +34087,7 @@ function decodeRawUtf8(value) {
 
 
 
+
 const LISTED_PROBLEMS = 5;
 const CONTROL_CHARACTER = /\p{Cc}/u;
 const extract_FORBIDDEN_ON_WINDOWS = /[<>:"|?*]/;
@@ -32677,34 +34098,96 @@ function extractedFolderFor(filePath) {
     return external_node_path_default().join(dir, ext ? name : `${name}-extracted`);
 }
 /**
- * Unpacks a zip package into `destinationDir`, replacing what is there. Every entry is checked
- * first, so an unsafe package writes nothing; the files then go to a temporary sibling folder that
- * takes the destination's place only once every entry was written and verified.
+ * Unpacks every planned entry into a new hidden folder beside `destination`, checking each one's
+ * size and CRC-32; the caller renames it into place. On any failure the folder is removed and the
+ * error names the package.
  */
-async function extractPackage(zipPath, destinationDir) {
-    const entries = await readZipEntries(zipPath);
-    const plan = planExtraction(entries, external_node_path_default().basename(zipPath));
-    const destination = external_node_path_default().resolve(destinationDir);
-    const staging = `${destination}.partial-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(destination), { recursive: true });
-    await (0,promises_namespaceObject.mkdir)(staging);
+async function unpackToStaging(archive, plan, destination, packageName, scope) {
+    const staging = external_node_path_default().join(external_node_path_default().dirname(destination), `.dataminer-catalog-${(0,external_node_crypto_.randomUUID)()}.partial`);
+    const untrack = scope.track(staging);
     try {
-        const result = await writeEntries(zipPath, plan, staging);
-        await (0,promises_namespaceObject.rm)(destination, { recursive: true, force: true });
-        await renameWithRetry(staging, destination);
-        return result;
+        await (0,promises_namespaceObject.mkdir)(staging);
+        const result = await writeEntries(archive, plan, staging, scope);
+        return { staging, ...result };
     }
     catch (error) {
         await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
-        if (error instanceof ActionError)
-            throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        throw new ActionError(`Could not unpack ${external_node_path_default().basename(zipPath)} into ${destination}: ${message}`, undefined, { cause: error });
+        untrack();
+        scope.throwIfCancelled();
+        throw unpackError(error, packageName);
     }
 }
-/** Throws the same `UnsafeArchiveError` as `extractPackage` would, without writing anything. */
-async function assertSafeToExtract(zipPath) {
-    planExtraction(await readZipEntries(zipPath), external_node_path_default().basename(zipPath));
+function unpackError(error, packageName) {
+    if (error instanceof UnsafeArchiveError) {
+        return new UnsafeArchiveError(`The package ${packageName} could not be unpacked: ${error.message}`, error.hint, { cause: error });
+    }
+    if (error instanceof ActionError)
+        return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new ActionError(`Could not unpack the package ${packageName}: ${message}`, undefined, {
+        cause: error
+    });
+}
+/**
+ * Whether `dir` holds exactly what the plan would write, the same files with the same bytes and
+ * nothing else: undefined when it does, else the first difference found. This is how the action
+ * recognises a folder it unpacked earlier from the same package.
+ */
+async function differenceFrom(dir, plan) {
+    const files = new Map();
+    const folders = new Set();
+    for (const { entry, segments } of plan) {
+        for (let i = 1; i < segments.length; i++)
+            folders.add(segments.slice(0, i).join('/'));
+        if (segments.length === 0)
+            continue;
+        if (entry.isDirectory)
+            folders.add(segments.join('/'));
+        else
+            files.set(segments.join('/'), entry);
+    }
+    const seen = new Set();
+    const walk = async (relative) => {
+        for (const item of await (0,promises_namespaceObject.readdir)(external_node_path_default().join(dir, relative), { withFileTypes: true })) {
+            const name = relative ? `${relative}/${item.name}` : item.name;
+            const full = external_node_path_default().join(dir, name);
+            if (item.isDirectory()) {
+                if (!folders.has(name))
+                    return `it holds a folder ${JSON.stringify(name)} that the package does not`;
+                const inner = await walk(name);
+                if (inner)
+                    return inner;
+            }
+            else if (item.isFile()) {
+                const entry = files.get(name);
+                if (!entry)
+                    return `it holds a file ${JSON.stringify(name)} that the package does not`;
+                const { size } = await (0,promises_namespaceObject.lstat)(full);
+                if (size !== entry.uncompressedSize || (await fileCrc32(full)) !== entry.crc32) {
+                    return `its file ${JSON.stringify(name)} differs from the package's`;
+                }
+                seen.add(name);
+            }
+            else {
+                return `${JSON.stringify(name)} in it is not a plain file or folder`;
+            }
+        }
+        return undefined;
+    };
+    const difference = await walk('');
+    if (difference)
+        return difference;
+    for (const name of files.keys()) {
+        if (!seen.has(name))
+            return `it lacks the package's file ${JSON.stringify(name)}`;
+    }
+    return undefined;
+}
+async function fileCrc32(filePath) {
+    let crc = 0;
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(filePath))
+        crc = (0,external_node_zlib_.crc32)(chunk, crc);
+    return crc;
 }
 /** Checks every entry and returns them with their paths, or throws naming the unsafe ones. */
 function planExtraction(entries, packageName) {
@@ -32740,7 +34223,7 @@ function describeUnsafeEntry(entry, segments) {
     if (entry.isSymlink)
         return 'is a symbolic link';
     if (entry.isEncrypted)
-        return 'is encrypted';
+        return 'is encrypted (password-protected entries cannot be unpacked)';
     if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATED) {
         return `uses unsupported compression method ${entry.method}`;
     }
@@ -32799,13 +34282,14 @@ function unsafePackageError(packageName, problems) {
     if (problems.length > LISTED_PROBLEMS) {
         listed.push(`  - and ${problems.length - LISTED_PROBLEMS} more`);
     }
-    return new UnsafeArchiveError(`The package ${packageName} was not unpacked: ${problems.length} of its entries are unsafe ` +
-        `(they could be written outside the destination folder or are not plain files):\n` +
-        listed.join('\n'), 'Nothing was written. The package may be corrupt or malicious: report it to its publisher.');
+    return new UnsafeArchiveError(`The package ${packageName} was not unpacked: ${problems.length} of its entries cannot be ` +
+        `unpacked safely (outside the destination folder, not plain files, or not readable):\n` +
+        listed.join('\n'), 'Nothing was written: neither the package nor the folder. The package may be corrupt or malicious: report it to its publisher.');
 }
-async function writeEntries(zipPath, plan, root) {
+async function writeEntries(archive, plan, root, scope) {
     const result = { files: 0, bytes: 0 };
     for (const { entry, segments } of plan) {
+        scope.throwIfCancelled();
         if (segments.length === 0)
             continue;
         const target = resolveInside(root, segments, entry.name);
@@ -32815,7 +34299,9 @@ async function writeEntries(zipPath, plan, root) {
         }
         await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(target), { recursive: true });
         // 'wx': never write through something already there.
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(await openEntryStream(zipPath, entry), (0,external_node_fs_namespaceObject.createWriteStream)(target, { flags: 'wx' }));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(await archive.openEntry(entry), (0,external_node_fs_namespaceObject.createWriteStream)(target, { flags: 'wx' }), {
+            signal: scope.signal
+        });
         result.files++;
         result.bytes += entry.uncompressedSize;
     }
@@ -32850,46 +34336,241 @@ async function renameWithRetry(from, to) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/download/package-type.ts
+;// CONCATENATED MODULE: ./src/download/package-check.ts
 
 
-const APP_MARKERS = new Set(['appinfo.xml']);
-const PROTOCOL_MARKERS = new Set(['protocol.xml', 'protocol/protocol.xml']);
+
+
+
+
+const PREVIEW_BYTES = 4096;
 /**
- * What the package is, from the files it holds: a DataMiner application package has AppInfo.xml at
- * its root, a protocol package Protocol.xml at its root or in Protocol/. Anything else, including
- * a file that is not a (readable) zip, is 'unknown'. Only I/O errors such as a missing file throw.
+ * Reads a downloaded file's zip directory: a package is a readable zip archive. Anything else (an
+ * HTML or JSON page from a proxy or portal, a truncated archive) throws a PackageError that shows
+ * what arrived instead.
  */
-async function detectPackageType(filePath) {
-    if (!(await isZipFile(filePath)))
-        return 'unknown';
-    let names;
+async function checkPackage(filePath, contentType) {
+    const preview = await readPreview(filePath);
+    if (!startsLikeZip(preview.bytes)) {
+        throw notAPackage(`${describeContent(preview.bytes, contentType)} (${formatBytes(preview.size)})`);
+    }
+    let entries;
     try {
-        const entries = await readZipEntries(filePath);
-        names = new Set(entries.filter(entry => !entry.isDirectory).map(entry => normalize(entry.name)));
+        entries = await readZipEntries(filePath);
     }
     catch (error) {
-        if (error instanceof UnsafeArchiveError)
-            return 'unknown';
+        if (error instanceof UnsafeArchiveError) {
+            throw notAPackage(`${formatBytes(preview.size)} that start like a zip archive but are ${error.message}: a truncated or damaged package`);
+        }
         throw error;
     }
-    if (hasAny(names, APP_MARKERS))
-        return 'dmapp';
-    if (hasAny(names, PROTOCOL_MARKERS))
-        return 'dmprotocol';
-    return 'unknown';
+    const files = entries.filter(entry => !entry.isDirectory).map(entry => entry.name);
+    return { packageType: packageTypeOf(files), entries };
 }
-function normalize(entryName) {
-    return entryName.replace(/\\/g, '/').toLowerCase();
+function notAPackage(what) {
+    return new PackageError(`The API answered 200, but not with a package: it sent ${what}.`, 'A package is a zip archive. A proxy, portal or sign-in page may have answered instead of the Catalog: ' +
+        'check base-url and the proxy settings of the runner, then run the step again.');
 }
-function hasAny(names, markers) {
-    for (const marker of markers)
-        if (names.has(marker))
-            return true;
-    return false;
+/** What the first bytes of a file are, for a person: a page's title, a JSON message, or bytes. */
+function describeContent(bytes, contentType) {
+    // A multi-byte character cut at the end of the preview is not a sign of binary data.
+    const text = bytes.toString('utf8').replace(/\ufffd+$/, '');
+    // Control characters other than tabs and line breaks, or bytes that are not UTF-8: binary.
+    const printable = !/[^\P{Cc}\t\n\r\f]/u.test(text) && !text.includes('\ufffd');
+    if (printable) {
+        const described = describeBody(text, contentType);
+        if (described.startsWith('an HTML page'))
+            return described;
+        const kind = /json/i.test(contentType ?? '') || /^\s*[[{]/.test(text) ? 'JSON' : 'text';
+        return `${kind}: "${described}"`;
+    }
+    const hex = [...bytes.subarray(0, 8)].map(byte => byte.toString(16).padStart(2, '0')).join(' ');
+    return `binary data that is not a zip archive (it starts with ${hex})`;
+}
+async function readPreview(filePath) {
+    const handle = await (0,promises_namespaceObject.open)(filePath, 'r');
+    try {
+        const { size } = await handle.stat();
+        const buffer = Buffer.alloc(Math.min(size, PREVIEW_BYTES));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        return { bytes: buffer.subarray(0, bytesRead), size };
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/download/publish.ts
+// Putting a finished package (and its unpacked folder) in place without ever replacing anything
+// the action did not create. What is already there is only accepted when it is exactly what would
+// be written: the same bytes for the file, the same files and bytes for the folder. That is how an
+// earlier run's output is recognised; anything else in the way fails the step and stays as it was.
+
+
+
+
+
+
+// Where hard links are not available, the file is renamed into place after a check instead.
+const NO_HARD_LINKS = new Set([
+    'EPERM',
+    'ENOTSUP',
+    'EOPNOTSUPP',
+    'ENOSYS',
+    'EXDEV',
+    'EMLINK',
+    'EACCES'
+]);
+/**
+ * Gives the complete temporary file its final name. A hard link creates the name atomically and
+ * never replaces an existing one; the temporary name is then removed.
+ */
+async function placeFile(tempPath, finalPath, expected, packageName) {
+    try {
+        await (0,promises_namespaceObject.link)(tempPath, finalPath);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'EEXIST') {
+            await assertSameFile(finalPath, expected, packageName);
+            await (0,promises_namespaceObject.rm)(tempPath, { force: true });
+            return 'unchanged';
+        }
+        if (!code || !NO_HARD_LINKS.has(code))
+            throw error;
+        if (await publish_exists(finalPath)) {
+            await assertSameFile(finalPath, expected, packageName);
+            await (0,promises_namespaceObject.rm)(tempPath, { force: true });
+            return 'unchanged';
+        }
+        await (0,promises_namespaceObject.rename)(tempPath, finalPath);
+        return 'created';
+    }
+    await (0,promises_namespaceObject.rm)(tempPath, { force: true });
+    return 'created';
+}
+/** Renames the unpacked staging folder into place, or accepts an identical folder already there. */
+async function placeFolder(staging, destination, plan, packageName) {
+    if (!(await publish_exists(destination))) {
+        try {
+            await renameWithRetry(staging, destination);
+            return 'created';
+        }
+        catch (error) {
+            // Another run may have unpacked the same package there meanwhile; that is fine.
+            if (!(await publish_exists(destination)))
+                throw error;
+        }
+    }
+    await assertSameFolder(destination, plan, packageName);
+    await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+    return 'unchanged';
+}
+/** Fails unless `destination` is absent or holds exactly the package's files. */
+async function assertSameFolder(destination, plan, packageName) {
+    const stats = await (0,promises_namespaceObject.lstat)(destination).catch(() => undefined);
+    if (!stats)
+        return;
+    const difference = stats.isDirectory()
+        ? await differenceFrom(destination, plan)
+        : 'it is not a folder';
+    if (difference) {
+        throw conflict(`${destination} is in the way of unpacking ${packageName}: ${difference}.`, 'The action unpacks into a folder named after the package beside it, and replaces such a folder only when it holds ' +
+            "exactly what the package holds (an earlier run's). Move or remove that folder, or set path to another folder.");
+    }
+}
+async function assertSameFile(finalPath, expected, packageName) {
+    const stats = await (0,promises_namespaceObject.lstat)(finalPath);
+    let difference;
+    if (!stats.isFile())
+        difference = 'it is not a plain file';
+    else if (stats.size !== expected.size)
+        difference = `it has ${stats.size} bytes, the package ${expected.size}`;
+    else if ((await sha256Of(finalPath)) !== expected.sha256)
+        difference = 'its content differs from the package';
+    if (difference) {
+        throw conflict(`${finalPath} already exists and is not the package ${packageName}: ${difference}. It was left as it was.`, `The action never overwrites a file it did not create (an earlier download of the same package is fine). ` +
+            `Move or remove ${external_node_path_default().basename(finalPath)}, or set path to another folder.`);
+    }
+}
+function conflict(message, hint) {
+    return new DestinationConflictError(message, hint);
+}
+async function publish_exists(target) {
+    return (await (0,promises_namespaceObject.lstat)(target).catch(() => undefined)) !== undefined;
+}
+async function sha256Of(filePath) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(filePath))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/download/content-decoding.ts
+
+
+
+/**
+ * The decoders that undo a Content-Encoding, in the order to apply them. The action asks for
+ * `identity`, but a server or proxy may encode anyway; the package must be hashed and saved as the
+ * Catalog holds it. Throws a PackageError for an encoding it cannot undo.
+ */
+function decodersFor(contentEncoding) {
+    const codings = (contentEncoding ?? '')
+        .split(',')
+        .map(coding => coding.trim().toLowerCase())
+        .filter(coding => coding !== '' && coding !== 'identity');
+    // Listed in the order they were applied, so they are undone from the last.
+    return codings.reverse().map(coding => {
+        switch (coding) {
+            case 'gzip':
+            case 'x-gzip':
+                return (0,external_node_zlib_.createGunzip)();
+            case 'br':
+                return (0,external_node_zlib_.createBrotliDecompress)();
+            case 'deflate':
+                return new DeflateDecoder();
+            default:
+                throw new PackageError(`The package arrived with Content-Encoding "${coding}", which the action cannot decode.`, 'The action asks for an unencoded answer (Accept-Encoding: identity); a proxy between the runner ' +
+                    'and the API may have re-encoded it. Check the proxy settings.');
+        }
+    });
+}
+/**
+ * HTTP's "deflate" is a zlib stream, yet some servers send raw deflate data: the first byte tells
+ * them apart (a zlib header's low nibble is 8, the deflate method).
+ */
+class DeflateDecoder extends external_node_stream_.Transform {
+    inner;
+    _transform(chunk, _encoding, done) {
+        if (!this.inner) {
+            const inner = (chunk[0] & 0x0f) === 8 ? (0,external_node_zlib_.createInflate)() : (0,external_node_zlib_.createInflateRaw)();
+            inner.on('data', (data) => {
+                if (!this.push(data))
+                    inner.pause();
+            });
+            inner.on('error', error => this.destroy(error));
+            this.inner = inner;
+        }
+        if (this.inner.write(chunk))
+            done();
+        else
+            this.inner.once('drain', () => done());
+    }
+    _read(size) {
+        this.inner?.resume();
+        super._read(size);
+    }
+    _flush(done) {
+        if (!this.inner)
+            return done();
+        this.inner.once('end', () => done());
+        this.inner.end();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/download/save-stream.ts
+
 
 
 
@@ -32903,35 +34584,57 @@ function temporaryPathIn(dir) {
     return external_node_path_default().join(dir, `.dataminer-catalog-${(0,external_node_crypto_.randomUUID)()}.partial`);
 }
 /**
- * Streams a download's body to a temporary file in `dir`, hashing it on the way. A broken,
- * stalled or short body removes the file and throws a TransportError, so the attempt can be
- * repeated; nothing of it is left behind.
+ * Streams a download's body to a temporary file in `dir`, decoding a Content-Encoding and hashing
+ * it on the way. A broken, stalled or short body removes the file and throws a TransportError, so
+ * the attempt can be repeated; an answer that cannot be a package throws a PackageError. Nothing
+ * of a failed attempt is left behind.
  */
-async function saveBodyToTempFile(response, dir, idleMs) {
+async function saveBodyToTempFile(response, dir, idleMs, scope) {
+    assertPackageStatus(response);
+    const decoders = decodersFor(headerText(response.headers['content-encoding']));
     const tempPath = temporaryPathIn(dir);
-    const counter = new HashingCounter();
+    const untrack = scope.track(tempPath);
     const watchdog = new IdleWatchdog(idleMs);
-    const declared = Number(response.headers['content-length']);
+    const counter = new HashingCounter();
+    const declared = response.headers['content-length'];
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(response, watchdog, counter, (0,external_node_fs_namespaceObject.createWriteStream)(tempPath, { flags: 'wx' }));
-        if (Number.isFinite(declared) &&
-            response.headers['content-length'] !== undefined &&
-            counter.bytes !== declared) {
-            throw new TransportError(`The download ended after ${counter.bytes} of the ${declared} bytes the server announced.`, true);
+        await (0,external_node_stream_promises_namespaceObject.pipeline)([response, watchdog, ...decoders, counter, (0,external_node_fs_namespaceObject.createWriteStream)(tempPath, { flags: 'wx' })], { signal: scope.signal });
+        if (declared !== undefined && watchdog.bytes !== Number(declared)) {
+            throw new TransportError(`The download ended after ${watchdog.bytes} of the ${declared} bytes the server announced.`, true);
+        }
+        if (counter.bytes === 0) {
+            throw new PackageError('The API answered 200 with an empty body instead of the package.', "Run the step again later; if it keeps happening, report the version to the item's publisher.");
         }
         return {
             tempPath,
             size: counter.bytes,
             sha256: counter.digest(),
-            contentDisposition: response.headers['content-disposition']
+            contentDisposition: headerText(response.headers['content-disposition']),
+            contentType: headerText(response.headers['content-type'])
         };
     }
     catch (error) {
         await (0,promises_namespaceObject.rm)(tempPath, { force: true });
-        if (isFileSystemError(error))
+        untrack();
+        scope.throwIfCancelled();
+        if (error instanceof PackageError || isFileSystemError(error))
             throw error;
         throw bodyBroken(error);
     }
+}
+/** Only a 200 carries the package: a 204, a 206 nobody asked for or a 203 rewrite do not. */
+function assertPackageStatus(response) {
+    const status = response.statusCode ?? 0;
+    if (status === 200)
+        return;
+    const range = headerText(response.headers['content-range']);
+    throw new PackageError(`The API answered HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}` +
+        `${range ? ` (Content-Range: ${range})` : ''} instead of 200 with the package.`, status === 206
+        ? 'The action asked for the whole package; a proxy between the runner and the API answered with a part of it. Check the proxy settings.'
+        : 'The package comes only in a 200 answer. Check base-url, and any proxy between the runner and the API.');
+}
+function headerText(value) {
+    return Array.isArray(value) ? value.join(', ') : value;
 }
 function isFileSystemError(error) {
     const code = error?.code;
@@ -32939,7 +34642,10 @@ function isFileSystemError(error) {
         code === 'EACCES' ||
         code === 'EPERM' ||
         code === 'EROFS' ||
-        code === 'EEXIST');
+        code === 'EEXIST' ||
+        code === 'EDQUOT' ||
+        code === 'EISDIR' ||
+        code === 'ENOTDIR');
 }
 
 ;// CONCATENATED MODULE: ./src/download/download.ts
@@ -32953,86 +34659,145 @@ function isFileSystemError(error) {
 
 
 
+
+
 /**
  * Puts a package in the destination folder: from the tool cache when it holds this version,
- * otherwise from the API. The file appears under its final name only once it is complete and
- * verified; any failure removes what was written.
+ * otherwise from the API. The file (and, with extract, its folder) appears under its final name
+ * only once complete and verified, never replacing anything but identical earlier output; any
+ * failure, cancellation included, removes what this run wrote.
  */
-async function downloadPackage(request, client, cache) {
+async function downloadPackage(request, client, cache, scope) {
     await (0,promises_namespaceObject.mkdir)(request.destination, { recursive: true });
-    const cached = cache ? await takeFromCache(request, cache) : undefined;
-    let verified;
-    let attempts = 0;
-    if (cached) {
-        verified = cached;
-    }
-    else {
-        const answer = await client.download(request.catalogId, request.version, response => saveBodyToTempFile(response, request.destination, request.timeoutMs));
-        attempts = answer.attempts;
-        const saved = answer.value;
-        verified = await verify(request, saved.tempPath, saved.size, saved.sha256, saved.contentDisposition);
-    }
-    const finalPath = external_node_path_default().join(request.destination, verified.fileName);
+    const ready = (cache && (await takeFromCache(request, cache, scope))) ||
+        (await fetchFromApi(request, client, scope));
+    const created = new CreatedPaths(scope);
+    let unpacked;
     try {
-        // A package that cannot be unpacked safely fails before anything appears at the destination.
-        if (request.extract)
-            await assertSafeToExtract(verified.tempPath);
-        await (0,promises_namespaceObject.rename)(verified.tempPath, finalPath);
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(verified.tempPath, { force: true });
-        throw error;
-    }
-    info(`Saved ${verified.fileName} (${formatBytes(verified.size)}, SHA-256 ${verified.sha256}).`);
-    if (cache && !cached) {
-        const stored = await cache.store(finalPath, {
-            catalogId: request.catalogId,
-            version: request.version,
-            fileName: verified.fileName,
-            size: verified.size,
-            sha256: verified.sha256,
-            packageType: verified.packageType
-        });
-        if (stored)
-            info('Added the package to the tool cache for later runs on this runner.');
-    }
-    let extractedPath;
-    if (request.extract) {
-        extractedPath = extractedFolderFor(finalPath);
-        const { files } = await extractPackage(finalPath, extractedPath);
-        info(`Unpacked ${files} file(s) into ${extractedPath}.`);
-    }
-    return {
-        version: request.version,
-        path: finalPath,
-        fileName: verified.fileName,
-        size: verified.size,
-        sha256: verified.sha256,
-        packageType: verified.packageType,
-        cacheHit: Boolean(cached),
-        extractedPath,
-        attempts
-    };
-}
-/** Checks a freshly downloaded temporary file and decides its final name. */
-async function verify(request, tempPath, size, sha256, contentDisposition) {
-    try {
-        assertExpectedDigest(request, sha256);
-        const packageType = await detectPackageType(tempPath);
-        if (packageType === 'unknown') {
-            core_warning('The downloaded file is not a recognisable .dmapp or .dmprotocol package (package-type: unknown).');
+        assertExpectedDigest(request, ready.sha256);
+        const fileName = packageFileName(ready.sentName, request.catalogId, request.version, ready.packageType);
+        if (ready.sentName !== undefined && ready.sentName !== fileName && !ready.cacheHit)
+            info(`The server's file name ${JSON.stringify(ready.sentName)} is saved as ${JSON.stringify(fileName)}.`);
+        const name = packageName(fileName, request);
+        const finalPath = external_node_path_default().join(request.destination, fileName);
+        let extractedPath;
+        let plan;
+        if (request.extract) {
+            extractedPath = extractedFolderFor(finalPath);
+            const archive = await ZipArchive.open(ready.tempPath);
+            try {
+                plan = planExtraction(archive.entries, name);
+                await assertSameFolder(extractedPath, plan, name);
+                unpacked = await unpackToStaging(archive, plan, extractedPath, name, scope);
+            }
+            finally {
+                archive.close();
+            }
         }
-        const sent = fileNameFromContentDisposition(contentDisposition);
-        const safe = sent === undefined ? undefined : safeBaseName(sent);
-        if (sent !== undefined && safe !== sent)
-            info(`The server's file name was reduced to a safe name: ${safe ?? '(none)'}.`);
-        const fileName = safe ?? fallbackFileName(request.catalogId, request.version, packageType);
-        return { tempPath, fileName, size, sha256, packageType };
+        const file = await placeFile(ready.tempPath, finalPath, ready, name);
+        if (file === 'created')
+            created.add(finalPath);
+        if (file === 'unchanged')
+            info(`${fileName} was already there with the same content; kept it.`);
+        else
+            info(`Saved ${fileName} (${formatBytes(ready.size)}, SHA-256 ${ready.sha256}).`);
+        if (unpacked && extractedPath && plan) {
+            const folder = await placeFolder(unpacked.staging, extractedPath, plan, name);
+            unpacked = undefined;
+            if (folder === 'created')
+                created.add(extractedPath);
+            info(folder === 'created'
+                ? `Unpacked ${countFiles(plan)} file(s) into ${extractedPath}.`
+                : `${extractedPath} already held exactly the package's files; kept it.`);
+        }
+        if (cache && !ready.cacheHit) {
+            const stored = await cache.store(finalPath, {
+                catalogId: request.catalogId,
+                version: request.version,
+                fileName,
+                size: ready.size,
+                sha256: ready.sha256,
+                packageType: ready.packageType
+            }, scope);
+            if (stored)
+                info('Added the package to the tool cache for later runs on this runner.');
+        }
+        scope.throwIfCancelled();
+        created.keep();
+        return {
+            version: request.version,
+            path: finalPath,
+            fileName,
+            size: ready.size,
+            sha256: ready.sha256,
+            packageType: ready.packageType,
+            cacheHit: ready.cacheHit,
+            extractedPath,
+            attempts: ready.attempts
+        };
     }
     catch (error) {
-        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
+        await (0,promises_namespaceObject.rm)(ready.tempPath, { force: true });
+        if (unpacked)
+            await (0,promises_namespaceObject.rm)(unpacked.staging, { recursive: true, force: true });
+        await created.removeAll();
+        scope.throwIfCancelled();
         throw error;
     }
+}
+/** `"App 1.0.0.1.dmapp" (item <id>, version 1.0.0.1)`: how messages name the package. */
+function packageName(fileName, request) {
+    return `${JSON.stringify(fileName)} (item ${request.catalogId}, version ${request.version})`;
+}
+/** What this run has put at the destination; removed again if the run fails or is cancelled. */
+class CreatedPaths {
+    scope;
+    paths = [];
+    constructor(scope) {
+        this.scope = scope;
+    }
+    add(target) {
+        this.paths.push({ path: target, untrack: this.scope.track(target) });
+    }
+    /** The run succeeded: what it created stays. */
+    keep() {
+        for (const { untrack } of this.paths)
+            untrack();
+        this.paths.length = 0;
+    }
+    async removeAll() {
+        for (const { path: target, untrack } of this.paths.reverse()) {
+            await (0,promises_namespaceObject.rm)(target, { recursive: true, force: true });
+            untrack();
+        }
+        this.paths.length = 0;
+    }
+}
+function countFiles(plan) {
+    return plan.filter(({ entry }) => !entry.isDirectory).length;
+}
+async function fetchFromApi(request, client, scope) {
+    const answer = await client.download(request.catalogId, request.version, async (response) => {
+        const saved = await saveBodyToTempFile(response, request.destination, request.timeoutMs, scope);
+        try {
+            const { packageType } = await checkPackage(saved.tempPath, saved.contentType);
+            return { ...saved, packageType };
+        }
+        catch (error) {
+            await (0,promises_namespaceObject.rm)(saved.tempPath, { force: true });
+            throw error;
+        }
+    });
+    const saved = answer.value;
+    return {
+        tempPath: saved.tempPath,
+        sentName: fileNameFromContentDisposition(saved.contentDisposition),
+        size: saved.size,
+        sha256: saved.sha256,
+        packageType: saved.packageType,
+        cacheHit: false,
+        attempts: answer.attempts
+    };
 }
 function assertExpectedDigest(request, sha256) {
     if (request.expectedSha256 && request.expectedSha256 !== sha256) {
@@ -33040,43 +34805,79 @@ function assertExpectedDigest(request, sha256) {
     }
 }
 /** Copies the cached package next to the destination, verifying it on the way; undefined on a miss. */
-async function takeFromCache(request, cache) {
+async function takeFromCache(request, cache, scope) {
     const hit = await cache.lookup(request.catalogId, request.version);
     if (!hit) {
         info(`Version ${request.version} is not in the tool cache yet.`);
         return undefined;
     }
     const tempPath = temporaryPathIn(request.destination);
-    const copy = await copyWithDigest(hit.filePath, tempPath);
-    if (copy.sha256 !== hit.entry.sha256) {
-        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
-        core_warning('The cached copy of this version is damaged; downloading it again.');
-        return undefined;
-    }
+    const untrack = scope.track(tempPath);
     try {
-        assertExpectedDigest(request, copy.sha256);
+        const copy = await copyWithDigest(hit.filePath, tempPath, scope.signal);
+        if (copy.sha256 !== hit.entry.sha256) {
+            await (0,promises_namespaceObject.rm)(tempPath, { force: true });
+            untrack();
+            core_warning('The cached copy of this version is damaged; downloading it again.');
+            await cache.evict(request.catalogId, request.version);
+            return undefined;
+        }
+        const { packageType } = await checkPackage(tempPath);
+        info(`Found version ${request.version} in the tool cache: no download request needed.`);
+        return {
+            tempPath,
+            sentName: hit.entry.fileName,
+            size: copy.size,
+            sha256: copy.sha256,
+            packageType,
+            cacheHit: true,
+            attempts: 0
+        };
     }
     catch (error) {
         await (0,promises_namespaceObject.rm)(tempPath, { force: true });
-        throw error;
+        untrack();
+        scope.throwIfCancelled();
+        if (!(error instanceof ActionError))
+            throw error;
+        core_warning(`The cached copy of this version cannot be used (${error.message}); downloading it again.`);
+        await cache.evict(request.catalogId, request.version);
+        return undefined;
     }
-    info(`Found version ${request.version} in the tool cache: no download request needed.`);
-    return {
-        tempPath,
-        fileName: safeBaseName(hit.entry.fileName) ??
-            fallbackFileName(request.catalogId, request.version, hit.entry.packageType),
-        size: copy.size,
-        sha256: copy.sha256,
-        packageType: hit.entry.packageType
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/http/clock.ts
+
 const systemClock = {
     now: () => Date.now(),
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+        }
+        catch (error) {
+            throw signal?.aborted ? signal.reason : error;
+        }
+    },
     random: () => Math.random()
 };
+/** Settles like `promise`, or rejects with the signal's reason as soon as it is aborted. */
+function unlessAborted(promise, signal) {
+    if (!signal)
+        return promise;
+    if (signal.aborted)
+        return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, error => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/http/redirects.ts
 
@@ -33151,7 +34952,103 @@ function backoffMs(attempt, rateLimited, random) {
     return Math.round(Math.min(RATE_LIMIT_REFILL_MS, jittered));
 }
 
+;// CONCATENATED MODULE: ./src/http/retry-messages.ts
+// What the retry loop says: a line per wait, and the final error when it gives up.
+
+
+
+const RATE_LIMIT_POLICY = 'The Key Catalog API allows a burst of 100 requests per IP address, then one every 36 s, and rejects the rest.';
+/** "was rejected by the rate limit (HTTP 429 Too Many Requests)", "failed: <reason>" */
+function describeFailure(failure) {
+    if (failure.kind === 'transport')
+        return `failed: ${withoutFullStop(failure.error.message)}`;
+    const { status, statusText } = failure.error;
+    const text = statusText ? ` ${statusText}` : '';
+    return isRateLimitStatus(status)
+        ? `was rejected by the rate limit (HTTP ${status}${text})`
+        : `failed with HTTP ${status}${text}`;
+}
+function waitLine(label, attempt, maxAttempts, failure, waitMs, why, leftAfterMs) {
+    return (`${capitalize(label)}: attempt ${attempt} of ${maxAttempts} ${describeFailure(failure)}. ` +
+        `Waiting ${formatDuration(waitMs)} (${why}); ${formatDuration(leftAfterMs)} of max-wait-seconds left after that.`);
+}
+/** The error once max-attempts is spent. */
+function attemptsSpent(label, attempts, failure, retryAt) {
+    if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
+        return new RateLimitError(`The ${label} request was still rejected by the rate limit (HTTP ${failure.error.status}) after ${attempts} attempt(s).`, failure.error.status, attempts, retryAt, `${RATE_LIMIT_POLICY}${retryAt ? ` The server said to retry at ${formatInstant(retryAt)}.` : ''} ` +
+            'Raise max-attempts, or run the step later.');
+    }
+    if (attempts === 1 || failure.kind === 'status')
+        return failure.error;
+    return new TransportError(`${sentence(failure.error.message)} Gave up after ${attempts} attempts.`, failure.error.requestSent, { cause: failure.error });
+}
+/** The error when the next wait does not fit in what is left of max-wait-seconds. */
+function waitTooLong(label, attempts, failure, waitMs, budget, retryAt) {
+    const left = `${formatDuration(budget.remainingMs)} left of max-wait-seconds (${budget.maxWaitMs / 1000})`;
+    const neededSeconds = Math.ceil((budget.totalWaitedMs + waitMs) / 1000);
+    if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
+        const asked = retryAt
+            ? `the server asks to wait ${formatDuration(waitMs)} (until ${formatInstant(retryAt)})`
+            : `the next attempt would need a ${formatDuration(waitMs)} wait`;
+        return new RateLimitError(`The ${label} request was rejected by the rate limit (HTTP ${failure.error.status}) and ${asked}, more than the ${left}.`, failure.error.status, attempts, retryAt, `${retryAt ? `The limit resets at ${formatInstant(retryAt)}: run the step again then, or` : 'Run the step again later, or'} ` +
+            `raise max-wait-seconds to at least ${neededSeconds}. ${RATE_LIMIT_POLICY}`);
+    }
+    if (failure.kind === 'status')
+        return failure.error;
+    return new TransportError(`${sentence(failure.error.message)} A further attempt would need a ${formatDuration(waitMs)} wait, more than the ${left}.`, failure.error.requestSent, { cause: failure.error });
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+function withoutFullStop(text) {
+    return text.replace(/\.+$/, '');
+}
+/** The text with exactly one full stop at its end (or its own ? or !). */
+function sentence(text) {
+    const trimmed = text.trimEnd();
+    return /[.?!]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+;// CONCATENATED MODULE: ./src/http/transport.ts
+
+/**
+ * The toolkit gives `URL.hostname` to Node as the host to connect to, which keeps an IPv6
+ * literal's brackets (`[::1]`), and Node then looks that up as a name and fails. Node adds the
+ * brackets back in the Host header itself.
+ */
+const ipv6LiteralHost = {
+    prepareRequest(options) {
+        const host = options.host;
+        if (host && host.startsWith('[') && host.endsWith(']'))
+            options.host = host.slice(1, -1);
+    },
+    canHandleAuthentication: () => false,
+    handleAuthentication: () => Promise.reject(new Error('not supported'))
+};
+/**
+ * Requests through @actions/http-client (which applies https_proxy, http_proxy and no_proxy),
+ * without its redirect and retry handling: those are the requester's. `timeoutMs` bounds the wait
+ * for the answer's head only: the toolkit's socket timeout is disarmed once the head arrives, so
+ * the body has one idle timeout, the reader's own, and the two never race.
+ */
+function toolkitTransport(timeoutMs) {
+    const client = new lib_HttpClient('dataminer-catalog-action', [ipv6LiteralHost], {
+        allowRedirects: false,
+        allowRetries: false,
+        socketTimeout: timeoutMs,
+        keepAlive: false
+    });
+    return async (method, url, headers) => {
+        // An empty string makes the toolkit send `Content-Length: 0` on a bodiless POST.
+        const response = await client.request(method, url.href, method === 'GET' ? null : '', headers);
+        response.message.socket?.setTimeout(0);
+        return response.message;
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/http/request.ts
+
+
 
 
 
@@ -33172,19 +35069,23 @@ const NOT_CONNECTED = new Set([
     'EHOSTUNREACH',
     'EADDRNOTAVAIL'
 ]);
-function toolkitTransport(timeoutMs) {
-    const client = new lib_HttpClient('dataminer-catalog-action', [], {
-        allowRedirects: false,
-        allowRetries: false,
-        socketTimeout: timeoutMs,
-        keepAlive: false
-    });
-    return async (method, url, headers) => {
-        // An empty string makes the toolkit send `Content-Length: 0` on a bodiless POST.
-        const response = await client.request(method, url.href, method === 'GET' ? null : '', headers);
-        return response.message;
-    };
-}
+// TLS verification failures: another attempt meets the same certificate.
+const CERTIFICATE_ERRORS = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'CERT_SIGNATURE_FAILURE',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+// Every request says it wants the body as stored: a package must be hashed and saved as the
+// Catalog holds it. A body encoded anyway is decoded by the reader.
+const BASE_HEADERS = { 'Accept-Encoding': 'identity' };
 /**
  * The one place where requests are sent: retries with Retry-After and backoff within the two
  * budgets, follows redirects without leaking the key, and logs every wait.
@@ -33211,6 +35112,8 @@ class ApiRequester {
             }
         }
         catch (error) {
+            if (this.options.signal?.aborted)
+                throw this.options.signal.reason;
             if (error instanceof ActionError)
                 error.attempts ??= attempt;
             throw error;
@@ -33239,7 +35142,7 @@ class ApiRequester {
             }
         }
         const body = await readText(message, this.options.timeoutMs, 4096).catch(() => '');
-        const error = new HttpStatusError(status, message.statusMessage ?? '', snippet(redact(body)), attempt);
+        const error = new HttpStatusError(status, message.statusMessage ?? '', describeBody(redact(body), message.headers['content-type']), attempt);
         const retryable = isRateLimitStatus(status) || (!request.changesState && isTransientServerStatus(status));
         if (!retryable)
             throw error;
@@ -33251,14 +35154,15 @@ class ApiRequester {
         let method = request.method;
         let sendKey = url.origin === this.apiOrigin;
         for (let hop = 0;; hop++) {
-            const headers = { ...request.headers };
+            const headers = { ...BASE_HEADERS, ...request.headers };
             if (sendKey)
                 headers[API_KEY_HEADER] = this.options.apiKey;
             core_debug(`${method} ${url.origin}${url.pathname}${url.search}${sendKey ? '' : ' (without the key)'}`);
             this.options.budget.recordRequest();
-            const message = await this.transport(method, url, headers).catch(error => {
+            const sent = this.transport(method, url, headers).catch(error => {
                 throw this.transportError(error, url);
             });
+            const message = await unlessAborted(sent, this.options.signal);
             const status = message.statusCode ?? 0;
             if (!isRedirectStatus(status))
                 return message;
@@ -33282,6 +35186,20 @@ class ApiRequester {
         if (text.startsWith('Request timeout')) {
             return new TransportError(`No answer from ${url.host} within ${formatDuration(this.options.timeoutMs)} (timeout-seconds).`, true, { cause: error });
         }
+        if (code && CERTIFICATE_ERRORS.has(code)) {
+            return new TransportError(`The TLS certificate of ${url.host} was not accepted (${code}: ${redact(text)}).`, false, {
+                cause: error,
+                final: true,
+                hint: 'If a proxy or TLS inspection on this runner re-signs traffic with a company certificate authority, ' +
+                    "give Node that CA: set NODE_EXTRA_CA_CERTS to its PEM file in the job's env. The action never turns certificate checks off."
+            });
+        }
+        if (code === 'ENOTFOUND') {
+            return new TransportError(`The host name ${url.hostname} could not be resolved (ENOTFOUND).`, false, {
+                cause: error,
+                final: true
+            });
+        }
         if (code && NOT_CONNECTED.has(code)) {
             return new TransportError(`Could not connect to ${url.host} (${code}).`, false, {
                 cause: error
@@ -33291,64 +35209,33 @@ class ApiRequester {
     }
     async waitBeforeRetry(request, attempt, failure) {
         const { maxAttempts, budget } = this.options;
-        if (failure.kind === 'transport' && request.changesState && failure.error.requestSent)
-            throw failure.error;
+        if (failure.kind === 'transport') {
+            if (failure.error.final)
+                throw failure.error;
+            if (request.changesState && failure.error.requestSent)
+                throw failure.error;
+        }
         const rateLimited = failure.kind === 'status' && isRateLimitStatus(failure.error.status);
         const serverWaitMs = failure.kind === 'status' ? failure.retryAfterMs : undefined;
         const retryAt = serverWaitMs === undefined ? undefined : new Date(this.clock.now() + serverWaitMs);
         if (attempt >= maxAttempts)
-            throw this.exhausted(request, attempt, failure, retryAt);
+            throw attemptsSpent(request.label, attempt, failure, retryAt);
         const waitMs = serverWaitMs ?? backoffMs(attempt, rateLimited, this.clock.random());
         if (!budget.fits(waitMs))
-            throw this.overBudget(request, attempt, failure, waitMs, retryAt);
+            throw waitTooLong(request.label, attempt, failure, waitMs, budget, retryAt);
         const why = serverWaitMs === undefined ? 'backoff' : 'as the server asked with Retry-After';
-        info(`${capitalize(request.label)}: attempt ${attempt} of ${maxAttempts} ${describe(failure)}. ` +
-            `Waiting ${formatDuration(waitMs)} (${why}); ${formatDuration(budget.remainingMs - waitMs)} of max-wait-seconds left after that.`);
-        budget.recordWait({ label: request.label, attempt, reason: describe(failure), ms: waitMs });
-        await this.clock.sleep(waitMs);
-    }
-    exhausted(request, attempts, failure, retryAt) {
-        if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
-            return new RateLimitError(`The ${request.label} request was still rejected by the rate limit (HTTP ${failure.error.status}) after ${attempts} attempt(s).`, failure.error.status, attempts, retryAt, `${RATE_LIMIT_POLICY}${retryAt ? ` The server said to retry at ${formatInstant(retryAt)}.` : ''} ` +
-                'Raise max-attempts, or run the step later.');
-        }
-        if (attempts === 1)
-            return failure.error;
-        if (failure.kind === 'status')
-            return failure.error;
-        return new TransportError(`${failure.error.message} Gave up after ${attempts} attempts.`, failure.error.requestSent, { cause: failure.error });
-    }
-    overBudget(request, attempts, failure, waitMs, retryAt) {
-        const { budget } = this.options;
-        const left = `${formatDuration(budget.remainingMs)} left of max-wait-seconds (${budget.maxWaitMs / 1000})`;
-        const neededSeconds = Math.ceil((budget.totalWaitedMs + waitMs) / 1000);
-        if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
-            const asked = retryAt
-                ? `the server asks to wait ${formatDuration(waitMs)} (until ${formatInstant(retryAt)})`
-                : `the next attempt would need a ${formatDuration(waitMs)} wait`;
-            return new RateLimitError(`The ${request.label} request was rejected by the rate limit (HTTP ${failure.error.status}) and ${asked}, more than the ${left}.`, failure.error.status, attempts, retryAt, `${retryAt ? `The limit resets at ${formatInstant(retryAt)}: run the step again then, or` : 'Run the step again later, or'} ` +
-                `raise max-wait-seconds to at least ${neededSeconds}. ${RATE_LIMIT_POLICY}`);
-        }
-        if (failure.kind === 'status')
-            return failure.error;
-        return new TransportError(`${failure.error.message} A further attempt would need a ${formatDuration(waitMs)} wait, more than the ${left}.`, failure.error.requestSent, { cause: failure.error });
+        info(waitLine(request.label, attempt, maxAttempts, failure, waitMs, why, budget.remainingMs - waitMs));
+        budget.recordWait({
+            label: request.label,
+            attempt,
+            reason: describeFailure(failure),
+            ms: waitMs
+        });
+        await this.clock.sleep(waitMs, this.options.signal);
     }
 }
-const RATE_LIMIT_POLICY = 'The Key Catalog API allows a burst of 100 requests per IP address, then one every 36 s, and rejects the rest.';
 function retryAfter(headers, nowMs) {
     return parseRetryAfter(headers['retry-after'], nowMs);
-}
-function describe(failure) {
-    if (failure.kind === 'transport')
-        return `failed: ${failure.error.message}`;
-    const { status, statusText } = failure.error;
-    const text = statusText ? ` ${statusText}` : '';
-    return isRateLimitStatus(status)
-        ? `was rejected by the rate limit (HTTP ${status}${text})`
-        : `failed with HTTP ${status}${text}`;
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 ;// CONCATENATED MODULE: ./src/http/step-budget.ts
@@ -39137,7 +41024,7 @@ function _check(fn, params) {
     return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function api_describe(description) {
+function describe(description) {
     const ch = new $ZodCheck({ check: "describe" });
     ch._zod.onattach = [
         (inst) => {
@@ -42864,7 +44751,7 @@ function superRefine(fn, params) {
     return _superRefine(fn, params);
 }
 // Re-export describe and meta from core
-const schemas_describe = api_describe;
+const schemas_describe = describe;
 const schemas_meta = meta;
 const ZodInstanceOf = /*@__PURE__*/ $constructor("ZodInstanceOf", (inst, def) => {
     ZodCustom.init(inst, def);
@@ -43045,8 +44932,8 @@ const baseUrl = schemas_string().transform((text, ctx) => {
         ctx.addIssue(schema_issue(problem, text));
     if (problems.length > 0)
         return NEVER;
-    if (!url.pathname.endsWith('/'))
-        url.pathname += '/';
+    // `https://host/ns//` and `https://host/ns` both mean the API root /ns/.
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/`;
     return url;
 });
 function schema_integer(min, max) {
@@ -43301,6 +45188,9 @@ function requestRows(budget) {
 
 
 
+
+/** How long a cancelled step may take to undo its work before it removes what is left at once. */
+const CANCEL_GRACE_MS = 3000;
 async function run(dependencies = {}) {
     // Masked before anything else can print it, even an input error.
     const apiKey = getInput('api-key');
@@ -43308,6 +45198,9 @@ async function run(dependencies = {}) {
         core_setSecret(apiKey);
         registerSecret(apiKey);
     }
+    const scope = new CancelScope();
+    const failure = new FailureReport();
+    const stopHandlingSignals = handleSignals(scope, failure);
     let report;
     try {
         const settings = readInputs();
@@ -43318,18 +45211,51 @@ async function run(dependencies = {}) {
             catalogId: settings.catalogId,
             requestedVersion: settings.version
         };
-        await perform(settings, report, dependencies);
+        await perform(settings, report, scope, dependencies);
     }
     catch (thrown) {
-        const error = toError(thrown);
+        const error = scope.reason ?? toError(thrown);
         if (report)
             report.error = error;
-        reportFailure(error);
+        failure.report(error);
     }
+    finally {
+        stopHandlingSignals();
+    }
+    if (scope.cancelled)
+        scope.removeAllNow();
     if (report)
         await writeSummary(report).catch(error => core_debug(`No step summary: ${toError(error).message}`));
+    return { cancelled: scope.cancelled };
 }
-async function perform(settings, report, dependencies) {
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM, then kills it. The first signal aborts
+ * the work, which undoes itself like after any failure; if that takes too long, or a second signal
+ * comes, what is left is removed at once and the process exits.
+ */
+function handleSignals(scope, failure) {
+    let deadline;
+    const exitNow = () => {
+        scope.removeAllNow();
+        failure.report(scope.reason ?? new Error('The step was cancelled.'));
+        process.exit();
+    };
+    const onSignal = (signal) => {
+        if (scope.cancelled)
+            return exitNow();
+        info(`${signal} received: stopping, and removing what this step has begun to write.`);
+        scope.cancel(signal);
+        deadline = setTimeout(exitNow, CANCEL_GRACE_MS);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+        clearTimeout(deadline);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    };
+}
+async function perform(settings, report, scope, dependencies) {
     const budget = new StepBudget(settings.maxWaitSeconds * 1000);
     report.budget = budget;
     const timeoutMs = settings.timeoutSeconds * 1000;
@@ -43339,6 +45265,7 @@ async function perform(settings, report, dependencies) {
         maxAttempts: settings.maxAttempts,
         timeoutMs,
         budget,
+        signal: scope.signal,
         ...dependencies
     });
     const client = new CatalogClient(requester, settings.baseUrl, timeoutMs);
@@ -43357,14 +45284,14 @@ async function perform(settings, report, dependencies) {
                 expectedSha256: settings.expectedSha256,
                 extract: settings.extract,
                 timeoutMs
-            }, client, settings.cache ? PackageCache.fromEnvironment() : undefined));
+            }, client, settings.cache ? PackageCache.fromEnvironment() : undefined, scope));
             report.download = result;
             setDownloadOutputs(result);
             info(`Package ready: ${result.path}`);
         }
         else {
             const systems = settings.coordinationIds;
-            const results = await group(`Deploy version ${version} to ${systems.length} system(s)`, () => deployToSystems(client, settings.catalogId, version, systems));
+            const results = await group(`Deploy version ${version} to ${systems.length} system(s)`, () => deployToSystems(client, settings.catalogId, version, systems, scope));
             report.deployments = results;
             setDeployOutputs(version, results);
             const failures = results
@@ -43387,12 +45314,18 @@ function destinationFolder(input) {
     const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
     return external_node_path_default().resolve(workspace, input);
 }
-/** The single place where a failure becomes the step's error. */
-function reportFailure(error) {
-    const hint = error instanceof ActionError && error.hint ? `\n${error.hint}` : '';
-    if (error.stack)
-        core_debug(redact(error.stack));
-    setFailed(redact(`${error.message}${hint}`));
+/** The single place where a failure becomes the step's error, once. */
+class FailureReport {
+    reported = false;
+    report(error) {
+        if (this.reported)
+            return;
+        this.reported = true;
+        const hint = error instanceof ActionError && error.hint ? `\n${error.hint}` : '';
+        if (error.stack)
+            core_debug(redact(error.stack));
+        setFailed(redact(`${error.message}${hint}`));
+    }
 }
 
 
@@ -43409,6 +45342,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -43573,6 +45513,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -43591,6 +45538,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ })
 

@@ -1,6 +1,7 @@
 // Scripted faults: a queue of one-shot misbehaviours, and the writers that send an answer
 // whole or broken off.
 import type { ServerResponse } from 'node:http'
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 
 export type RouteKind = 'download' | 'deploy' | 'versions'
 
@@ -12,7 +13,51 @@ export type Fault = { match?: RouteKind } & (
   | { type: 'stall-headers' }
   | { type: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; to?: 'second-host' | string }
   | { type: 'filename'; value: string }
+  /** The success answer, its body encoded and labelled with Content-Encoding ('deflate-raw':
+   * raw deflate data labelled 'deflate', as some servers send; any other name is sent as is). */
+  | { type: 'encode'; encoding: 'gzip' | 'br' | 'deflate' | 'deflate-raw' | string }
+  /** The success answer cut to its first bytes, sent whole with a matching Content-Length. */
+  | { type: 'truncate'; bytes?: number }
+  /** 206 Partial Content with the first half of the success answer and a Content-Range. */
+  | { type: 'partial-content' }
 )
+
+/** Faults that change the success answer before it is sent in full. */
+export type AnswerRewrite = Extract<Fault, { type: 'encode' | 'truncate' | 'partial-content' }>
+
+export function isAnswerRewrite(fault: Fault): fault is AnswerRewrite {
+  return fault.type === 'encode' || fault.type === 'truncate' || fault.type === 'partial-content'
+}
+
+export function rewriteAnswer(answer: HttpAnswer, fault: AnswerRewrite): HttpAnswer {
+  const { body } = answer
+  switch (fault.type) {
+    case 'encode': {
+      const encoders: Record<string, [string, (data: Buffer) => Buffer]> = {
+        gzip: ['gzip', gzipSync],
+        br: ['br', brotliCompressSync],
+        deflate: ['deflate', deflateSync],
+        'deflate-raw': ['deflate', deflateRawSync]
+      }
+      const [label, encode] = encoders[fault.encoding] ?? [fault.encoding, (data: Buffer) => data]
+      return {
+        ...answer,
+        headers: { ...answer.headers, 'Content-Encoding': label },
+        body: encode(body)
+      }
+    }
+    case 'truncate':
+      return { ...answer, body: body.subarray(0, fault.bytes ?? Math.floor(body.length / 2)) }
+    case 'partial-content': {
+      const sent = Math.floor(body.length / 2)
+      return {
+        status: 206,
+        headers: { ...answer.headers, 'Content-Range': `bytes 0-${sent - 1}/${body.length}` },
+        body: body.subarray(0, sent)
+      }
+    }
+  }
+}
 
 /** Faults that send the headers of an answer and then break off its body. */
 export type BodyFault = Extract<Fault, { type: 'reset-mid-body' | 'short-body' | 'stall' }>

@@ -5,7 +5,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import {
   FaultQueue,
+  isAnswerRewrite,
   isBodyFault,
+  rewriteAnswer,
   writeAnswer,
   writeBrokenAnswer,
   type Fault,
@@ -232,6 +234,7 @@ class Emulator implements CatalogEmulator {
       }
       return send(redirectAnswer(fault.status ?? 302, location))
     }
+    if (fault && isAnswerRewrite(fault)) return send(rewriteAnswer(outcome.produce(), fault))
     const answer = outcome.produce()
     if (fault?.type === 'filename') {
       answer.headers['Content-Disposition'] = contentDisposition(fault.value)

@@ -1,5 +1,4 @@
-import { deflateRawSync } from 'node:zlib'
-import { crc32 } from '../src/zip/crc32.js'
+import { crc32, deflateRawSync } from 'node:zlib'
 
 export interface ZipEntryInput {
   /** Name as stored in the archive: written verbatim, so tests can store hostile names. */

@@ -63,12 +63,16 @@ export class RateLimitError extends ActionError {
  * `requestSent` tells whether the server may have received (and acted on) the request.
  */
 export class TransportError extends ActionError {
+  /** Another attempt would fail the same way (a certificate problem, a name that does not exist). */
+  readonly final: boolean
+
   constructor(
     message: string,
     readonly requestSent: boolean,
-    options?: { cause?: unknown }
+    options?: { cause?: unknown; hint?: string; final?: boolean }
   ) {
-    super(message, undefined, options)
+    super(message, options?.hint, options)
+    this.final = options?.final ?? false
   }
 }
 
@@ -77,6 +81,26 @@ export class RedirectError extends ActionError {}
 
 /** The downloaded bytes are not what was promised (size or SHA-256). Never retried. */
 export class IntegrityError extends ActionError {}
+
+/**
+ * The answer to a download is not a package: another status than 200, an empty body, something
+ * that is not a zip archive (a proxy's or portal's page), an encoding that cannot be undone.
+ * Never retried: the same request would get the same answer and spend another rate-limit token.
+ */
+export class PackageError extends ActionError {}
+
+/** Something the action did not create is in the way of what it would write; left as it was. */
+export class DestinationConflictError extends ActionError {}
+
+/** The runner cancelled the step (SIGINT or SIGTERM). */
+export class CancelledError extends ActionError {
+  constructor(readonly signal: string) {
+    super(
+      `The step was cancelled (${signal}) before it finished; the action removed what it had begun to write.`,
+      'Run the step again; nothing of the cancelled attempt is kept in path or the tool cache.'
+    )
+  }
+}
 
 /** A package whose entries would land outside the extraction folder, or that cannot be read. */
 export class UnsafeArchiveError extends ActionError {}

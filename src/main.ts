@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import path from 'node:path'
+import { CancelScope } from './cancel-scope.js'
 import { CatalogClient } from './catalog/client.js'
 import { resolveVersion } from './catalog/resolve-version.js'
 import { deployToSystems } from './deploy/deploy.js'
@@ -21,7 +22,15 @@ export interface RunDependencies {
   transport?: Transport
 }
 
-export async function run(dependencies: RunDependencies = {}): Promise<void> {
+export interface RunOutcome {
+  /** The runner cancelled the step; the caller should exit at once. */
+  cancelled: boolean
+}
+
+/** How long a cancelled step may take to undo its work before it removes what is left at once. */
+const CANCEL_GRACE_MS = 3000
+
+export async function run(dependencies: RunDependencies = {}): Promise<RunOutcome> {
   // Masked before anything else can print it, even an input error.
   const apiKey = core.getInput('api-key')
   if (apiKey) {
@@ -29,6 +38,9 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
     registerSecret(apiKey)
   }
 
+  const scope = new CancelScope()
+  const failure = new FailureReport()
+  const stopHandlingSignals = handleSignals(scope, failure)
   let report: StepReport | undefined
   try {
     const settings = readInputs()
@@ -38,21 +50,53 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
       catalogId: settings.catalogId,
       requestedVersion: settings.version
     }
-    await perform(settings, report, dependencies)
+    await perform(settings, report, scope, dependencies)
   } catch (thrown) {
-    const error = toError(thrown)
+    const error = scope.reason ?? toError(thrown)
     if (report) report.error = error
-    reportFailure(error)
+    failure.report(error)
+  } finally {
+    stopHandlingSignals()
   }
+  if (scope.cancelled) scope.removeAllNow()
   if (report)
     await writeSummary(report).catch(error =>
       core.debug(`No step summary: ${toError(error).message}`)
     )
+  return { cancelled: scope.cancelled }
+}
+
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM, then kills it. The first signal aborts
+ * the work, which undoes itself like after any failure; if that takes too long, or a second signal
+ * comes, what is left is removed at once and the process exits.
+ */
+function handleSignals(scope: CancelScope, failure: FailureReport): () => void {
+  let deadline: NodeJS.Timeout | undefined
+  const exitNow = () => {
+    scope.removeAllNow()
+    failure.report(scope.reason ?? new Error('The step was cancelled.'))
+    process.exit()
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (scope.cancelled) return exitNow()
+    core.info(`${signal} received: stopping, and removing what this step has begun to write.`)
+    scope.cancel(signal)
+    deadline = setTimeout(exitNow, CANCEL_GRACE_MS)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return () => {
+    clearTimeout(deadline)
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
 }
 
 async function perform(
   settings: Settings,
   report: StepReport,
+  scope: CancelScope,
   dependencies: RunDependencies
 ): Promise<void> {
   const budget = new StepBudget(settings.maxWaitSeconds * 1000)
@@ -64,6 +108,7 @@ async function perform(
     maxAttempts: settings.maxAttempts,
     timeoutMs,
     budget,
+    signal: scope.signal,
     ...dependencies
   })
   const client = new CatalogClient(requester, settings.baseUrl, timeoutMs)
@@ -93,7 +138,8 @@ async function perform(
             timeoutMs
           },
           client,
-          settings.cache ? PackageCache.fromEnvironment() : undefined
+          settings.cache ? PackageCache.fromEnvironment() : undefined,
+          scope
         )
       )
       report.download = result
@@ -103,7 +149,7 @@ async function perform(
       const systems = settings.coordinationIds
       const results = await core.group(
         `Deploy version ${version} to ${systems.length} system(s)`,
-        () => deployToSystems(client, settings.catalogId, version, systems)
+        () => deployToSystems(client, settings.catalogId, version, systems, scope)
       )
       report.deployments = results
       setDeployOutputs(version, results)
@@ -128,9 +174,15 @@ function destinationFolder(input: string): string {
   return path.resolve(workspace, input)
 }
 
-/** The single place where a failure becomes the step's error. */
-function reportFailure(error: Error): void {
-  const hint = error instanceof ActionError && error.hint ? `\n${error.hint}` : ''
-  if (error.stack) core.debug(redact(error.stack))
-  core.setFailed(redact(`${error.message}${hint}`))
+/** The single place where a failure becomes the step's error, once. */
+class FailureReport {
+  private reported = false
+
+  report(error: Error): void {
+    if (this.reported) return
+    this.reported = true
+    const hint = error instanceof ActionError && error.hint ? `\n${error.hint}` : ''
+    if (error.stack) core.debug(redact(error.stack))
+    core.setFailed(redact(`${error.message}${hint}`))
+  }
 }

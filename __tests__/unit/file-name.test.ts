@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  fallbackFileName,
+  packageFileName,
   fileNameFromContentDisposition,
   isWindowsDeviceName,
   safeBaseName
 } from '../../src/download/file-name.js'
+import type { PackageType } from '../../src/download/package-type.js'
 
 describe('fileNameFromContentDisposition', () => {
   it.each([
@@ -145,22 +146,78 @@ describe('isWindowsDeviceName', () => {
   })
 })
 
-describe('fallbackFileName', () => {
-  it('names the file after the item and version with the package extension', () => {
-    expect(fallbackFileName('a1b2', '1.0.0.1', 'dmapp')).toBe('a1b2-1.0.0.1.dmapp')
-    expect(fallbackFileName('a1b2', '2.0', 'dmprotocol')).toBe('a1b2-2.0.dmprotocol')
-    expect(fallbackFileName('a1b2', '2.0', 'unknown')).toBe('a1b2-2.0.zip')
+describe('packageFileName', () => {
+  const ID = 'a1b2'
+
+  it('names the file after the item and version when the server sends no name', () => {
+    expect(packageFileName(undefined, ID, '1.0.0.1', 'dmapp')).toBe('a1b2-1.0.0.1.dmapp')
+    expect(packageFileName(undefined, ID, '2.0', 'dmprotocol')).toBe('a1b2-2.0.dmprotocol')
+    expect(packageFileName(undefined, ID, '2.0', 'unknown')).toBe('a1b2-2.0.zip')
   })
 
   it('sanitises odd characters in the parts', () => {
-    expect(fallbackFileName('id', '../1.0', 'dmapp')).toBe('id-.._1.0.dmapp')
-    expect(fallbackFileName('id', '1.0\\..\\x', 'dmapp')).toBe('id-1.0_.._x.dmapp')
-    expect(fallbackFileName('id', '1.0:beta?\n', 'dmapp')).toBe('id-1.0beta.dmapp')
+    expect(packageFileName(undefined, 'id', '../1.0', 'dmapp')).toBe('id-.._1.0.dmapp')
+    expect(packageFileName(undefined, 'id', '1.0\\..\\x', 'dmapp')).toBe('id-1.0_.._x.dmapp')
+    expect(packageFileName(undefined, 'id', '1.0:beta?\n', 'dmapp')).toBe('id-1.0beta.dmapp')
   })
 
   it('caps a very long version and keeps the extension', () => {
-    const name = fallbackFileName('id', '9'.repeat(400), 'dmprotocol')
+    const name = packageFileName(undefined, 'id', '9'.repeat(400), 'dmprotocol')
     expect(Buffer.byteLength(name, 'utf8')).toBe(200)
     expect(name.endsWith('.dmprotocol')).toBe(true)
+  })
+
+  it.each([
+    // The server's name, made safe, with the extension the contents call for.
+    ['App 1.0.0.1.dmapp', 'dmapp', 'App 1.0.0.1.dmapp'],
+    ['App 1.0.0.1.DMAPP', 'dmapp', 'App 1.0.0.1.dmapp'],
+    ['Connector.dmprotocol', 'dmprotocol', 'Connector.dmprotocol'],
+    // A wrong package extension is replaced; any other extension is kept and extended.
+    ['Connector.dmapp', 'dmprotocol', 'Connector.dmprotocol'],
+    ['App.zip', 'dmapp', 'App.dmapp'],
+    ['App.dmapp', 'unknown', 'App.zip'],
+    ['package.json', 'dmapp', 'package.json.dmapp'],
+    ['README.md', 'dmprotocol', 'README.md.dmprotocol'],
+    ['index.html', 'unknown', 'index.html.zip'],
+    ['App', 'dmapp', 'App.dmapp'],
+    // Never a hidden name, never a dot name.
+    ['.git.dmapp', 'dmapp', 'git.dmapp'],
+    ['.git', 'dmapp', 'git.dmapp'],
+    ['..dmapp', 'dmapp', 'dmapp.dmapp'],
+    ['.bashrc', 'unknown', 'bashrc.zip'],
+    ['\u200e.github', 'dmapp', 'github.dmapp'],
+    ['../.ssh/authorized_keys', 'dmapp', 'authorized_keys.dmapp'],
+    // Leading dots may hide a Windows device name.
+    ['.con', 'dmapp', '_con.dmapp'],
+    ['NUL.dmapp', 'dmapp', '_NUL.dmapp'],
+    // Nothing usable: the item and version.
+    ['...', 'dmapp', 'a1b2-1.0.dmapp'],
+    ['.dmapp', 'dmapp', 'dmapp.dmapp'],
+    ['/', 'dmprotocol', 'a1b2-1.0.dmprotocol']
+  ] satisfies [string, PackageType, string][])(
+    'turns the server name %p of a %s package into %p',
+    (sent, type, expected) => {
+      expect(packageFileName(sent, ID, '1.0', type)).toBe(expected)
+    }
+  )
+
+  it('always gives a plain, visible name with a package extension', () => {
+    const hostile = [
+      '.',
+      '..',
+      '.git',
+      '.github/workflows/x.yml',
+      'C:\\x\\.env',
+      ' .dmapp',
+      '\u202e.dmapp'
+    ]
+    for (const sent of hostile) {
+      for (const type of ['dmapp', 'dmprotocol', 'unknown'] as const) {
+        const name = packageFileName(sent, ID, '1.0', type)
+        expect(name).toMatch(/^[^.\s]/)
+        expect(name).not.toMatch(/[/\\]/)
+        expect(name).toMatch(/\.(dmapp|dmprotocol|zip)$/)
+      }
+    }
   })
 })

@@ -2,6 +2,7 @@ import {
   ActionError,
   CatalogError,
   HttpStatusError,
+  PackageError,
   RateLimitError,
   TransportError
 } from '../errors.js'
@@ -13,6 +14,10 @@ export type CatalogOperation =
   | { kind: 'versions'; catalogId: string }
 
 const KEYS_PAGE = "the organization's keys page of the dataminer.services Admin app"
+
+const NETWORK_HINT =
+  'Check that base-url is right and reachable from the runner; behind a proxy, set https_proxy (and no_proxy) ' +
+  "in the job's env; on a slow link, raise timeout-seconds."
 
 /** Turns a final error of a Catalog request into a message that says what to do. */
 export function explainFailure(operation: CatalogOperation, error: unknown): Error {
@@ -31,6 +36,20 @@ function explain(operation: CatalogOperation, error: unknown): Error {
       maybeStartedHint(operation.coordinationId),
       { cause: error }
     )
+  }
+  if (error instanceof TransportError) {
+    return new CatalogError(
+      `${what(operation)} failed: ${error.message}`,
+      error.hint ?? NETWORK_HINT,
+      {
+        cause: error
+      }
+    )
+  }
+  if (error instanceof PackageError) {
+    return new PackageError(`${what(operation)} failed: ${error.message}`, error.hint, {
+      cause: error
+    })
   }
   if (error instanceof ActionError) return error
   return error instanceof Error ? error : new Error(String(error))

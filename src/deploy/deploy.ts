@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { CatalogClient } from '../catalog/client.js'
+import type { CancelScope } from '../cancel-scope.js'
 import { ActionError, toError } from '../errors.js'
 
 export interface SystemDeployment {
@@ -18,10 +19,12 @@ export async function deployToSystems(
   client: CatalogClient,
   catalogId: string,
   version: string,
-  coordinationIds: string[]
+  coordinationIds: string[],
+  scope: CancelScope
 ): Promise<SystemDeployment[]> {
   const results: SystemDeployment[] = []
   for (const [index, coordinationId] of coordinationIds.entries()) {
+    scope.throwIfCancelled()
     const position =
       coordinationIds.length > 1 ? ` (${index + 1} of ${coordinationIds.length})` : ''
     core.info(`Deploying version ${version} to system ${coordinationId}${position}...`)
@@ -32,6 +35,7 @@ export async function deployToSystems(
       )
       results.push({ coordinationId, attempts: answer.attempts, deploymentId: answer.deploymentId })
     } catch (thrown) {
+      scope.throwIfCancelled()
       const error = toError(thrown)
       core.info(`System ${coordinationId} failed: ${error.message}`)
       results.push({ coordinationId, attempts: attemptsOf(error), error })

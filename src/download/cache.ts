@@ -1,10 +1,9 @@
 import * as core from '@actions/core'
 import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { HashingCounter } from './hashing.js'
+import type { CancelScope } from '../cancel-scope.js'
+import { copyWithDigest } from './hashing.js'
 import type { PackageType } from './package-type.js'
 
 export interface CacheEntry {
@@ -66,45 +65,51 @@ export class PackageCache {
     }
   }
 
+  /** Removes an entry found damaged, so the fresh download can take its place. */
+  async evict(catalogId: string, version: string): Promise<void> {
+    await rm(this.entryDir(catalogId, version), { recursive: true, force: true })
+  }
+
   /**
    * Adds a verified package. The entry is assembled in a sibling folder and renamed into place,
    * so a reader sees either a complete entry or none. Failing to cache never fails the step.
    */
-  async store(filePath: string, entry: CacheEntry): Promise<boolean> {
+  async store(filePath: string, entry: CacheEntry, scope: CancelScope): Promise<boolean> {
     const dir = this.entryDir(entry.catalogId, entry.version)
+    const existing = await this.lookup(entry.catalogId, entry.version)
+    // Another run on this runner may have stored it meanwhile.
+    if (existing?.entry.sha256 === entry.sha256) return true
     const staging = `${dir}.partial-${randomUUID()}`
+    const untrack = scope.track(staging)
     try {
       await mkdir(staging, { recursive: true })
-      const copy = await copyWithDigest(filePath, path.join(staging, path.basename(entry.fileName)))
+      const copy = await copyWithDigest(
+        filePath,
+        path.join(staging, path.basename(entry.fileName)),
+        scope.signal
+      )
       if (copy.sha256 !== entry.sha256)
         throw new Error('the copy in the cache does not match the download')
       await writeFile(path.join(staging, ENTRY_FILE), JSON.stringify(entry, null, 2))
       await rm(dir, { recursive: true, force: true })
-      await rename(staging, dir)
+      try {
+        await rename(staging, dir)
+      } catch (error) {
+        // A parallel run may have put the same entry in place between the rm and the rename.
+        if ((await this.lookup(entry.catalogId, entry.version))?.entry.sha256 !== entry.sha256)
+          throw error
+      }
       core.debug(`Cached ${entry.fileName} in ${dir}`)
       return true
     } catch (error) {
+      scope.throwIfCancelled()
       core.warning(
         `Could not add the package to the tool cache (${(error as Error).message}); the download itself is fine.`
       )
       return false
     } finally {
       await rm(staging, { recursive: true, force: true })
+      untrack()
     }
   }
-}
-
-/** Copies a file while hashing it; the destination must not exist yet. */
-export async function copyWithDigest(
-  from: string,
-  to: string
-): Promise<{ size: number; sha256: string }> {
-  const counter = new HashingCounter()
-  try {
-    await pipeline(createReadStream(from), counter, createWriteStream(to, { flags: 'wx' }))
-  } catch (error) {
-    await rm(to, { force: true })
-    throw error
-  }
-  return { size: counter.bytes, sha256: counter.digest() }
 }

@@ -1,20 +1,23 @@
-import { randomBytes } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { mkdir, rename, rm } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { crc32 } from 'node:zlib'
+import type { CancelScope } from '../cancel-scope.js'
 import { ActionError, UnsafeArchiveError } from '../errors.js'
 import {
   METHOD_DEFLATED,
   METHOD_STORED,
-  openEntryStream,
-  readZipEntries,
+  type ZipArchive,
   type ZipEntry
-} from '../zip/central-directory.js'
+} from '../zip/zip-archive.js'
 import { isWindowsDeviceName } from './file-name.js'
 
-export interface ExtractResult {
+export interface UnpackedFolder {
+  /** A hidden folder beside the destination, listed in the scope until it is renamed or removed. */
+  staging: string
   files: number
   bytes: number
 }
@@ -31,51 +34,109 @@ export function extractedFolderFor(filePath: string): string {
 }
 
 /**
- * Unpacks a zip package into `destinationDir`, replacing what is there. Every entry is checked
- * first, so an unsafe package writes nothing; the files then go to a temporary sibling folder that
- * takes the destination's place only once every entry was written and verified.
+ * Unpacks every planned entry into a new hidden folder beside `destination`, checking each one's
+ * size and CRC-32; the caller renames it into place. On any failure the folder is removed and the
+ * error names the package.
  */
-export async function extractPackage(
-  zipPath: string,
-  destinationDir: string
-): Promise<ExtractResult> {
-  const entries = await readZipEntries(zipPath)
-  const plan = planExtraction(entries, path.basename(zipPath))
-
-  const destination = path.resolve(destinationDir)
-  const staging = `${destination}.partial-${randomBytes(6).toString('hex')}`
-  await mkdir(path.dirname(destination), { recursive: true })
-  await mkdir(staging)
+export async function unpackToStaging(
+  archive: ZipArchive,
+  plan: PlannedEntry[],
+  destination: string,
+  packageName: string,
+  scope: CancelScope
+): Promise<UnpackedFolder> {
+  const staging = path.join(path.dirname(destination), `.dataminer-catalog-${randomUUID()}.partial`)
+  const untrack = scope.track(staging)
   try {
-    const result = await writeEntries(zipPath, plan, staging)
-    await rm(destination, { recursive: true, force: true })
-    await renameWithRetry(staging, destination)
-    return result
+    await mkdir(staging)
+    const result = await writeEntries(archive, plan, staging, scope)
+    return { staging, ...result }
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
-    if (error instanceof ActionError) throw error
-    const message = error instanceof Error ? error.message : String(error)
-    throw new ActionError(
-      `Could not unpack ${path.basename(zipPath)} into ${destination}: ${message}`,
-      undefined,
-      { cause: error }
-    )
+    untrack()
+    scope.throwIfCancelled()
+    throw unpackError(error, packageName)
   }
 }
 
-/** Throws the same `UnsafeArchiveError` as `extractPackage` would, without writing anything. */
-export async function assertSafeToExtract(zipPath: string): Promise<void> {
-  planExtraction(await readZipEntries(zipPath), path.basename(zipPath))
+function unpackError(error: unknown, packageName: string): Error {
+  if (error instanceof UnsafeArchiveError) {
+    return new UnsafeArchiveError(
+      `The package ${packageName} could not be unpacked: ${error.message}`,
+      error.hint,
+      { cause: error }
+    )
+  }
+  if (error instanceof ActionError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  return new ActionError(`Could not unpack the package ${packageName}: ${message}`, undefined, {
+    cause: error
+  })
 }
 
-interface PlannedEntry {
+/**
+ * Whether `dir` holds exactly what the plan would write, the same files with the same bytes and
+ * nothing else: undefined when it does, else the first difference found. This is how the action
+ * recognises a folder it unpacked earlier from the same package.
+ */
+export async function differenceFrom(
+  dir: string,
+  plan: PlannedEntry[]
+): Promise<string | undefined> {
+  const files = new Map<string, ZipEntry>()
+  const folders = new Set<string>()
+  for (const { entry, segments } of plan) {
+    for (let i = 1; i < segments.length; i++) folders.add(segments.slice(0, i).join('/'))
+    if (segments.length === 0) continue
+    if (entry.isDirectory) folders.add(segments.join('/'))
+    else files.set(segments.join('/'), entry)
+  }
+  const seen = new Set<string>()
+  const walk = async (relative: string): Promise<string | undefined> => {
+    for (const item of await readdir(path.join(dir, relative), { withFileTypes: true })) {
+      const name = relative ? `${relative}/${item.name}` : item.name
+      const full = path.join(dir, name)
+      if (item.isDirectory()) {
+        if (!folders.has(name))
+          return `it holds a folder ${JSON.stringify(name)} that the package does not`
+        const inner = await walk(name)
+        if (inner) return inner
+      } else if (item.isFile()) {
+        const entry = files.get(name)
+        if (!entry) return `it holds a file ${JSON.stringify(name)} that the package does not`
+        const { size } = await lstat(full)
+        if (size !== entry.uncompressedSize || (await fileCrc32(full)) !== entry.crc32) {
+          return `its file ${JSON.stringify(name)} differs from the package's`
+        }
+        seen.add(name)
+      } else {
+        return `${JSON.stringify(name)} in it is not a plain file or folder`
+      }
+    }
+    return undefined
+  }
+  const difference = await walk('')
+  if (difference) return difference
+  for (const name of files.keys()) {
+    if (!seen.has(name)) return `it lacks the package's file ${JSON.stringify(name)}`
+  }
+  return undefined
+}
+
+async function fileCrc32(filePath: string): Promise<number> {
+  let crc = 0
+  for await (const chunk of createReadStream(filePath)) crc = crc32(chunk as Buffer, crc)
+  return crc
+}
+
+export interface PlannedEntry {
   entry: ZipEntry
   /** The entry's path, split on both separators, without empty and "." segments. */
   segments: string[]
 }
 
 /** Checks every entry and returns them with their paths, or throws naming the unsafe ones. */
-function planExtraction(entries: ZipEntry[], packageName: string): PlannedEntry[] {
+export function planExtraction(entries: ZipEntry[], packageName: string): PlannedEntry[] {
   const problems: string[] = []
   const planned: PlannedEntry[] = []
   for (const entry of entries) {
@@ -98,7 +159,7 @@ function describeUnsafeEntry(entry: ZipEntry, segments: string[]): string | unde
   if (/^[a-z]:/i.test(name)) return 'starts with a drive letter'
   if (segments.includes('..')) return 'contains a ".." segment'
   if (entry.isSymlink) return 'is a symbolic link'
-  if (entry.isEncrypted) return 'is encrypted'
+  if (entry.isEncrypted) return 'is encrypted (password-protected entries cannot be unpacked)'
   if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATED) {
     return `uses unsupported compression method ${entry.method}`
   }
@@ -157,20 +218,22 @@ function unsafePackageError(packageName: string, problems: string[]): UnsafeArch
     listed.push(`  - and ${problems.length - LISTED_PROBLEMS} more`)
   }
   return new UnsafeArchiveError(
-    `The package ${packageName} was not unpacked: ${problems.length} of its entries are unsafe ` +
-      `(they could be written outside the destination folder or are not plain files):\n` +
+    `The package ${packageName} was not unpacked: ${problems.length} of its entries cannot be ` +
+      `unpacked safely (outside the destination folder, not plain files, or not readable):\n` +
       listed.join('\n'),
-    'Nothing was written. The package may be corrupt or malicious: report it to its publisher.'
+    'Nothing was written: neither the package nor the folder. The package may be corrupt or malicious: report it to its publisher.'
   )
 }
 
 async function writeEntries(
-  zipPath: string,
+  archive: ZipArchive,
   plan: PlannedEntry[],
-  root: string
-): Promise<ExtractResult> {
-  const result: ExtractResult = { files: 0, bytes: 0 }
+  root: string,
+  scope: CancelScope
+): Promise<{ files: number; bytes: number }> {
+  const result = { files: 0, bytes: 0 }
   for (const { entry, segments } of plan) {
+    scope.throwIfCancelled()
     if (segments.length === 0) continue
     const target = resolveInside(root, segments, entry.name)
     if (entry.isDirectory) {
@@ -179,10 +242,9 @@ async function writeEntries(
     }
     await mkdir(path.dirname(target), { recursive: true })
     // 'wx': never write through something already there.
-    await pipeline(
-      await openEntryStream(zipPath, entry),
-      createWriteStream(target, { flags: 'wx' })
-    )
+    await pipeline(await archive.openEntry(entry), createWriteStream(target, { flags: 'wx' }), {
+      signal: scope.signal
+    })
     result.files++
     result.bytes += entry.uncompressedSize
   }
@@ -207,7 +269,7 @@ function resolveInside(root: string, segments: string[], entryName: string): str
 }
 
 /** On Windows a virus scanner can briefly hold a fresh folder open, failing the rename. */
-async function renameWithRetry(from: string, to: string): Promise<void> {
+export async function renameWithRetry(from: string, to: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await rename(from, to)

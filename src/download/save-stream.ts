@@ -4,17 +4,20 @@ import { rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { TransportError } from '../errors.js'
+import type { CancelScope } from '../cancel-scope.js'
+import { PackageError, TransportError } from '../errors.js'
 import { bodyBroken, IdleWatchdog } from '../http/body.js'
+import { decodersFor } from './content-decoding.js'
 import { HashingCounter } from './hashing.js'
 
 export interface SavedBody {
-  /** A hidden file in the destination folder; the caller renames or removes it. */
+  /** A hidden file in the destination folder, listed in the scope; the caller renames or removes it. */
   tempPath: string
   size: number
   sha256: string
   /** The Content-Disposition header as sent, if any. */
   contentDisposition?: string
+  contentType?: string
 }
 
 /** A temporary name in `dir`, so the final rename never crosses file systems. */
@@ -23,42 +26,73 @@ export function temporaryPathIn(dir: string): string {
 }
 
 /**
- * Streams a download's body to a temporary file in `dir`, hashing it on the way. A broken,
- * stalled or short body removes the file and throws a TransportError, so the attempt can be
- * repeated; nothing of it is left behind.
+ * Streams a download's body to a temporary file in `dir`, decoding a Content-Encoding and hashing
+ * it on the way. A broken, stalled or short body removes the file and throws a TransportError, so
+ * the attempt can be repeated; an answer that cannot be a package throws a PackageError. Nothing
+ * of a failed attempt is left behind.
  */
 export async function saveBodyToTempFile(
   response: IncomingMessage,
   dir: string,
-  idleMs: number
+  idleMs: number,
+  scope: CancelScope
 ): Promise<SavedBody> {
+  assertPackageStatus(response)
+  const decoders = decodersFor(headerText(response.headers['content-encoding']))
   const tempPath = temporaryPathIn(dir)
-  const counter = new HashingCounter()
+  const untrack = scope.track(tempPath)
   const watchdog = new IdleWatchdog(idleMs)
-  const declared = Number(response.headers['content-length'])
+  const counter = new HashingCounter()
+  const declared = response.headers['content-length']
   try {
-    await pipeline(response, watchdog, counter, createWriteStream(tempPath, { flags: 'wx' }))
-    if (
-      Number.isFinite(declared) &&
-      response.headers['content-length'] !== undefined &&
-      counter.bytes !== declared
-    ) {
+    await pipeline(
+      [response, watchdog, ...decoders, counter, createWriteStream(tempPath, { flags: 'wx' })],
+      { signal: scope.signal }
+    )
+    if (declared !== undefined && watchdog.bytes !== Number(declared)) {
       throw new TransportError(
-        `The download ended after ${counter.bytes} of the ${declared} bytes the server announced.`,
+        `The download ended after ${watchdog.bytes} of the ${declared} bytes the server announced.`,
         true
+      )
+    }
+    if (counter.bytes === 0) {
+      throw new PackageError(
+        'The API answered 200 with an empty body instead of the package.',
+        "Run the step again later; if it keeps happening, report the version to the item's publisher."
       )
     }
     return {
       tempPath,
       size: counter.bytes,
       sha256: counter.digest(),
-      contentDisposition: response.headers['content-disposition']
+      contentDisposition: headerText(response.headers['content-disposition']),
+      contentType: headerText(response.headers['content-type'])
     }
   } catch (error) {
     await rm(tempPath, { force: true })
-    if (isFileSystemError(error)) throw error
+    untrack()
+    scope.throwIfCancelled()
+    if (error instanceof PackageError || isFileSystemError(error)) throw error
     throw bodyBroken(error)
   }
+}
+
+/** Only a 200 carries the package: a 204, a 206 nobody asked for or a 203 rewrite do not. */
+function assertPackageStatus(response: IncomingMessage): void {
+  const status = response.statusCode ?? 0
+  if (status === 200) return
+  const range = headerText(response.headers['content-range'])
+  throw new PackageError(
+    `The API answered HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}` +
+      `${range ? ` (Content-Range: ${range})` : ''} instead of 200 with the package.`,
+    status === 206
+      ? 'The action asked for the whole package; a proxy between the runner and the API answered with a part of it. Check the proxy settings.'
+      : 'The package comes only in a 200 answer. Check base-url, and any proxy between the runner and the API.'
+  )
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value
 }
 
 function isFileSystemError(error: unknown): boolean {
@@ -68,6 +102,9 @@ function isFileSystemError(error: unknown): boolean {
     code === 'EACCES' ||
     code === 'EPERM' ||
     code === 'EROFS' ||
-    code === 'EEXIST'
+    code === 'EEXIST' ||
+    code === 'EDQUOT' ||
+    code === 'EISDIR' ||
+    code === 'ENOTDIR'
   )
 }

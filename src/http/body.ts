@@ -3,11 +3,13 @@ import { Transform, type TransformCallback } from 'node:stream'
 import { TransportError } from '../errors.js'
 
 /**
- * A pass-through stream that fails with a timeout when no bytes arrive for `idleMs`. The
- * toolkit's socket timeout only covers the wait for the response headers.
+ * A pass-through stream that fails with a timeout when no bytes arrive for `idleMs`, and counts
+ * them. It is the body's only timer: the transport disarms the socket timeout once the head is in.
  */
 export class IdleWatchdog extends Transform {
   private timer: NodeJS.Timeout | undefined
+  /** Bytes passed through so far. */
+  bytes = 0
 
   constructor(
     private readonly idleMs: number,
@@ -33,6 +35,7 @@ export class IdleWatchdog extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.arm()
+    this.bytes += chunk.length
     done(null, chunk)
   }
 
@@ -80,10 +83,4 @@ export async function readText(
     throw bodyBroken(error)
   }
   return Buffer.concat(chunks).toString('utf8')
-}
-
-/** The start of a server's answer, on one line, for an error message. */
-export function snippet(text: string, max = 300): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim()
-  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine
 }

@@ -1,19 +1,20 @@
 import * as core from '@actions/core'
-import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import {
-  ActionError,
-  HttpStatusError,
-  RateLimitError,
-  RedirectError,
-  TransportError
-} from '../errors.js'
-import { formatDuration, formatInstant } from '../format.js'
+import { ActionError, HttpStatusError, RedirectError, TransportError } from '../errors.js'
+import { formatDuration } from '../format.js'
 import { redact } from '../redact.js'
-import { readText, snippet } from './body.js'
-import { systemClock, type Clock } from './clock.js'
+import { readText } from './body.js'
+import { systemClock, unlessAborted, type Clock } from './clock.js'
+import { describeBody } from './describe-body.js'
 import { followRedirect, MAX_REDIRECTS } from './redirects.js'
 import { parseRetryAfter } from './retry-after.js'
+import {
+  attemptsSpent,
+  describeFailure,
+  waitLine,
+  waitTooLong,
+  type Failure
+} from './retry-messages.js'
 import {
   backoffMs,
   isRateLimitStatus,
@@ -21,6 +22,7 @@ import {
   isTransientServerStatus
 } from './retry-policy.js'
 import type { StepBudget } from './step-budget.js'
+import { toolkitTransport, type Transport } from './transport.js'
 
 export const API_KEY_HEADER = 'Ocp-Apim-Subscription-Key'
 
@@ -45,13 +47,6 @@ export interface ApiResponse<T> {
   attempts: number
 }
 
-/** Sends one HTTP request and resolves with the answer's head; the body is left unread. */
-export type Transport = (
-  method: string,
-  url: URL,
-  headers: Record<string, string>
-) => Promise<IncomingMessage>
-
 export interface RequesterOptions {
   baseUrl: URL
   apiKey: string
@@ -60,11 +55,9 @@ export interface RequesterOptions {
   budget: StepBudget
   clock?: Clock
   transport?: Transport
+  /** Cancels waits and requests in flight. */
+  signal?: AbortSignal
 }
-
-type Failure =
-  | { kind: 'status'; error: HttpStatusError; retryAfterMs?: number }
-  | { kind: 'transport'; error: TransportError }
 
 // Errors where the request cannot have reached the server.
 const NOT_CONNECTED = new Set([
@@ -76,19 +69,24 @@ const NOT_CONNECTED = new Set([
   'EADDRNOTAVAIL'
 ])
 
-export function toolkitTransport(timeoutMs: number): Transport {
-  const client = new HttpClient('dataminer-catalog-action', [], {
-    allowRedirects: false,
-    allowRetries: false,
-    socketTimeout: timeoutMs,
-    keepAlive: false
-  })
-  return async (method, url, headers) => {
-    // An empty string makes the toolkit send `Content-Length: 0` on a bodiless POST.
-    const response = await client.request(method, url.href, method === 'GET' ? null : '', headers)
-    return response.message
-  }
-}
+// TLS verification failures: another attempt meets the same certificate.
+const CERTIFICATE_ERRORS = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
+
+// Every request says it wants the body as stored: a package must be hashed and saved as the
+// Catalog holds it. A body encoded anyway is decoded by the reader.
+const BASE_HEADERS = { 'Accept-Encoding': 'identity' }
 
 /**
  * The one place where requests are sent: retries with Retry-After and backoff within the two
@@ -114,6 +112,7 @@ export class ApiRequester {
         await this.waitBeforeRetry(request, attempt, outcome)
       }
     } catch (error) {
+      if (this.options.signal?.aborted) throw this.options.signal.reason
       if (error instanceof ActionError) error.attempts ??= attempt
       throw error
     }
@@ -144,7 +143,7 @@ export class ApiRequester {
     const error = new HttpStatusError(
       status,
       message.statusMessage ?? '',
-      snippet(redact(body)),
+      describeBody(redact(body), message.headers['content-type']),
       attempt
     )
     const retryable =
@@ -159,15 +158,16 @@ export class ApiRequester {
     let method: string = request.method
     let sendKey = url.origin === this.apiOrigin
     for (let hop = 0; ; hop++) {
-      const headers: Record<string, string> = { ...request.headers }
+      const headers: Record<string, string> = { ...BASE_HEADERS, ...request.headers }
       if (sendKey) headers[API_KEY_HEADER] = this.options.apiKey
       core.debug(
         `${method} ${url.origin}${url.pathname}${url.search}${sendKey ? '' : ' (without the key)'}`
       )
       this.options.budget.recordRequest()
-      const message = await this.transport(method, url, headers).catch(error => {
+      const sent = this.transport(method, url, headers).catch(error => {
         throw this.transportError(error, url)
       })
+      const message = await unlessAborted(sent, this.options.signal)
       const status = message.statusCode ?? 0
       if (!isRedirectStatus(status)) return message
       message.resume()
@@ -197,6 +197,29 @@ export class ApiRequester {
         { cause: error }
       )
     }
+    if (code && CERTIFICATE_ERRORS.has(code)) {
+      return new TransportError(
+        `The TLS certificate of ${url.host} was not accepted (${code}: ${redact(text)}).`,
+        false,
+        {
+          cause: error,
+          final: true,
+          hint:
+            'If a proxy or TLS inspection on this runner re-signs traffic with a company certificate authority, ' +
+            "give Node that CA: set NODE_EXTRA_CA_CERTS to its PEM file in the job's env. The action never turns certificate checks off."
+        }
+      )
+    }
+    if (code === 'ENOTFOUND') {
+      return new TransportError(
+        `The host name ${url.hostname} could not be resolved (ENOTFOUND).`,
+        false,
+        {
+          cause: error,
+          final: true
+        }
+      )
+    }
     if (code && NOT_CONNECTED.has(code)) {
       return new TransportError(`Could not connect to ${url.host} (${code}).`, false, {
         cause: error
@@ -215,100 +238,45 @@ export class ApiRequester {
     failure: Failure
   ): Promise<void> {
     const { maxAttempts, budget } = this.options
-    if (failure.kind === 'transport' && request.changesState && failure.error.requestSent)
-      throw failure.error
+    if (failure.kind === 'transport') {
+      if (failure.error.final) throw failure.error
+      if (request.changesState && failure.error.requestSent) throw failure.error
+    }
     const rateLimited = failure.kind === 'status' && isRateLimitStatus(failure.error.status)
     const serverWaitMs = failure.kind === 'status' ? failure.retryAfterMs : undefined
     const retryAt =
       serverWaitMs === undefined ? undefined : new Date(this.clock.now() + serverWaitMs)
 
-    if (attempt >= maxAttempts) throw this.exhausted(request, attempt, failure, retryAt)
+    if (attempt >= maxAttempts) throw attemptsSpent(request.label, attempt, failure, retryAt)
 
     const waitMs = serverWaitMs ?? backoffMs(attempt, rateLimited, this.clock.random())
-    if (!budget.fits(waitMs)) throw this.overBudget(request, attempt, failure, waitMs, retryAt)
+    if (!budget.fits(waitMs))
+      throw waitTooLong(request.label, attempt, failure, waitMs, budget, retryAt)
 
     const why = serverWaitMs === undefined ? 'backoff' : 'as the server asked with Retry-After'
     core.info(
-      `${capitalize(request.label)}: attempt ${attempt} of ${maxAttempts} ${describe(failure)}. ` +
-        `Waiting ${formatDuration(waitMs)} (${why}); ${formatDuration(budget.remainingMs - waitMs)} of max-wait-seconds left after that.`
-    )
-    budget.recordWait({ label: request.label, attempt, reason: describe(failure), ms: waitMs })
-    await this.clock.sleep(waitMs)
-  }
-
-  private exhausted(
-    request: ApiRequest<unknown>,
-    attempts: number,
-    failure: Failure,
-    retryAt?: Date
-  ): Error {
-    if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
-      return new RateLimitError(
-        `The ${request.label} request was still rejected by the rate limit (HTTP ${failure.error.status}) after ${attempts} attempt(s).`,
-        failure.error.status,
-        attempts,
-        retryAt,
-        `${RATE_LIMIT_POLICY}${retryAt ? ` The server said to retry at ${formatInstant(retryAt)}.` : ''} ` +
-          'Raise max-attempts, or run the step later.'
+      waitLine(
+        request.label,
+        attempt,
+        maxAttempts,
+        failure,
+        waitMs,
+        why,
+        budget.remainingMs - waitMs
       )
-    }
-    if (attempts === 1) return failure.error
-    if (failure.kind === 'status') return failure.error
-    return new TransportError(
-      `${failure.error.message} Gave up after ${attempts} attempts.`,
-      failure.error.requestSent,
-      { cause: failure.error }
     )
-  }
-
-  private overBudget(
-    request: ApiRequest<unknown>,
-    attempts: number,
-    failure: Failure,
-    waitMs: number,
-    retryAt?: Date
-  ): Error {
-    const { budget } = this.options
-    const left = `${formatDuration(budget.remainingMs)} left of max-wait-seconds (${budget.maxWaitMs / 1000})`
-    const neededSeconds = Math.ceil((budget.totalWaitedMs + waitMs) / 1000)
-    if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
-      const asked = retryAt
-        ? `the server asks to wait ${formatDuration(waitMs)} (until ${formatInstant(retryAt)})`
-        : `the next attempt would need a ${formatDuration(waitMs)} wait`
-      return new RateLimitError(
-        `The ${request.label} request was rejected by the rate limit (HTTP ${failure.error.status}) and ${asked}, more than the ${left}.`,
-        failure.error.status,
-        attempts,
-        retryAt,
-        `${retryAt ? `The limit resets at ${formatInstant(retryAt)}: run the step again then, or` : 'Run the step again later, or'} ` +
-          `raise max-wait-seconds to at least ${neededSeconds}. ${RATE_LIMIT_POLICY}`
-      )
-    }
-    if (failure.kind === 'status') return failure.error
-    return new TransportError(
-      `${failure.error.message} A further attempt would need a ${formatDuration(waitMs)} wait, more than the ${left}.`,
-      failure.error.requestSent,
-      { cause: failure.error }
-    )
+    budget.recordWait({
+      label: request.label,
+      attempt,
+      reason: describeFailure(failure),
+      ms: waitMs
+    })
+    await this.clock.sleep(waitMs, this.options.signal)
   }
 }
-
-const RATE_LIMIT_POLICY =
-  'The Key Catalog API allows a burst of 100 requests per IP address, then one every 36 s, and rejects the rest.'
 
 function retryAfter(headers: IncomingHttpHeaders, nowMs: number): number | undefined {
   return parseRetryAfter(headers['retry-after'], nowMs)
 }
 
-function describe(failure: Failure): string {
-  if (failure.kind === 'transport') return `failed: ${failure.error.message}`
-  const { status, statusText } = failure.error
-  const text = statusText ? ` ${statusText}` : ''
-  return isRateLimitStatus(status)
-    ? `was rejected by the rate limit (HTTP ${status}${text})`
-    : `failed with HTTP ${status}${text}`
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
-}
+export type { Transport } from './transport.js'

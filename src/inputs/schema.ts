@@ -187,7 +187,8 @@ const baseUrl = z.string().transform((text, ctx) => {
   }
   for (const problem of problems) ctx.addIssue(issue(problem, text))
   if (problems.length > 0) return z.NEVER
-  if (!url.pathname.endsWith('/')) url.pathname += '/'
+  // `https://host/ns//` and `https://host/ns` both mean the API root /ns/.
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/`
   return url
 })
 
