@@ -13,7 +13,8 @@ export class FakeClock implements Clock {
     return this.current
   }
 
-  async sleep(ms: number): Promise<void> {
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw signal.reason
     this.sleeps.push(ms)
     this.current += ms
   }

@@ -5,7 +5,7 @@
 // __tests__/helpers/run-bundle.ts), `npm run demo` and `npm run bench`, which also use the log
 // line by line as it arrives, the wall time, and running the bundle through a wrapper script
 // (the bench measures the child's peak RSS that way).
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -58,6 +58,8 @@ export interface RunOptions {
   onLine?: (line: string) => void
   /** Default 60 s; the child is killed after that. */
   timeoutMs?: number
+  /** Called once the child is started, e.g. to send it a signal as the runner does on cancel. */
+  onSpawn?: (child: ChildProcess) => void
 }
 
 export interface ActionRun {
@@ -126,6 +128,7 @@ export async function runAction(
     for (const line of lines) options.onLine(line)
   })
   child.stderr.on('data', (chunk: string) => (stderr += chunk))
+  options.onSpawn?.(child)
 
   let timedOut = false
   const timer = setTimeout(() => {

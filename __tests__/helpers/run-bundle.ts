@@ -1,5 +1,6 @@
 // Runs the committed bundle (dist/index.js) as a separate process, the way the runner does,
 // through the same runner simulation the demo and the benchmark use (scripts/run-action.ts).
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -31,6 +32,7 @@ export function removeRunnerDirs(dirs: RunnerDirs): void {
 
 export interface BundleRun {
   code: number | null
+  signal: NodeJS.Signals | null
   stdout: string
   stderr: string
   outputs: Record<string, string>
@@ -42,16 +44,25 @@ export interface BundleRun {
 
 export async function runBundle(
   inputs: Record<string, string>,
-  options: { dirs?: RunnerDirs; env?: Record<string, string>; timeoutMs?: number } = {}
+  options: {
+    dirs?: RunnerDirs
+    env?: Record<string, string>
+    timeoutMs?: number
+    onSpawn?: (child: ChildProcess) => void
+    onLine?: (line: string) => void
+  } = {}
 ): Promise<BundleRun> {
   const dirs = options.dirs ?? makeRunnerDirs()
   const run = await runAction(inputs, {
     dirs,
     env: options.env,
-    timeoutMs: options.timeoutMs ?? 25_000
+    timeoutMs: options.timeoutMs ?? 25_000,
+    onSpawn: options.onSpawn,
+    onLine: options.onLine
   })
   return {
     code: run.code,
+    signal: run.signal,
     stdout: run.stdout,
     stderr: run.stderr,
     outputs: run.outputs,

@@ -192,6 +192,8 @@ describe('download (process level)', () => {
     expect(readFileSync(run.outputs.path).equals(appContent)).toBe(true)
     expect(listFiles(run.dirs.workspace)).toEqual([run.outputs.filename])
     expect(run.stdout).toMatch(/attempt 1 of 5 failed/)
+    const waitLine = run.stdout.split('\n').find(line => line.includes('Waiting'))
+    expect(waitLine).toMatch(/failed: [^.]+[^.]\. Waiting/)
     expectNoKeyLeak(run)
   })
 
@@ -296,6 +298,27 @@ describe('download (process level)', () => {
     expect(run.errors[0]).toContain('api-key')
     expect(run.errors[0]).not.toContain('defghijkl')
     expect(emulator.requests).toHaveLength(0)
+  })
+
+  it('ignores extra trailing slashes of base-url', async () => {
+    const run = await download({ 'base-url': `${emulator.url}///` })
+    expect(run.code).toBe(0)
+    expect(apiRequests(emulator)[0].path).toBe(
+      `/api/key-catalog/v2-0/${SEED.appItemId}/versions/${APP_VERSION}/download`
+    )
+  })
+
+  it('reaches an IPv6 base-url', async () => {
+    const ipv6 = await startTestEmulator({ host: '::1' })
+    try {
+      expect(ipv6.url).toMatch(/^http:\/\/\[::1\]:\d+$/)
+      const run = await download({ 'base-url': ipv6.url })
+      expect(run.errors).toEqual([])
+      expect(ipv6.requests).toHaveLength(1)
+      expect(ipv6.requests[0].headers.host).toBe(ipv6.url.slice('http://'.length))
+    } finally {
+      await ipv6.close()
+    }
   })
 
   it('works with a base-url that carries a path prefix', async () => {

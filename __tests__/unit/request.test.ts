@@ -11,6 +11,17 @@ const { StepBudget } = await import('../../src/http/step-budget.js')
 const { HttpStatusError, RateLimitError, RedirectError, TransportError, ActionError } =
   await import('../../src/errors.js')
 const { readText } = await import('../../src/http/body.js')
+const { toolkitTransport } = await import('../../src/http/transport.js')
+const { CancelScope } = await import('../../src/cancel-scope.js')
+const { CancelledError } = await import('../../src/errors.js')
+type Transport = import('../../src/http/transport.js').Transport
+
+/** A transport that fails like Node does, with an error code. */
+function failingTransport(code: string, message = code): Transport {
+  return async () => {
+    throw Object.assign(new Error(message), { code })
+  }
+}
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void
 interface Seen {
@@ -71,7 +82,13 @@ beforeEach(() => {
 })
 
 function setup(
-  options: { maxAttempts?: number; maxWaitSeconds?: number; timeoutMs?: number } = {}
+  options: {
+    maxAttempts?: number
+    maxWaitSeconds?: number
+    timeoutMs?: number
+    transport?: Transport
+    signal?: AbortSignal
+  } = {}
 ) {
   const clock = new FakeClock()
   const budget = new StepBudget((options.maxWaitSeconds ?? 300) * 1000)
@@ -81,7 +98,9 @@ function setup(
     maxAttempts: options.maxAttempts ?? 5,
     timeoutMs: options.timeoutMs ?? 5000,
     budget,
-    clock
+    clock,
+    transport: options.transport,
+    signal: options.signal
   })
   const get = (changesState = false, method: 'GET' | 'POST' = 'GET') =>
     requester.send({
@@ -306,5 +325,86 @@ describe('ApiRequester', () => {
     expect(error.message).not.toContain(KEY)
     expect(error.message).toContain('bad key *** given')
     expect(redact(`x${KEY}y`)).toBe('x***y')
+  })
+
+  it('asks for an unencoded answer', async () => {
+    let acceptEncoding: string | undefined
+    api.handlers.push((req, res) => {
+      acceptEncoding = req.headers['accept-encoding']
+      res.end('ok')
+    })
+    await setup().get()
+    expect(acceptEncoding).toBe('identity')
+  })
+
+  it('does not retry a host name that does not resolve', async () => {
+    const { get, clock } = setup({
+      transport: failingTransport('ENOTFOUND', 'getaddrinfo ENOTFOUND')
+    })
+    const error = await get().catch(e => e)
+    expect(error).toBeInstanceOf(TransportError)
+    expect(error.message).toMatch(/host name 127\.0\.0\.1 could not be resolved \(ENOTFOUND\)/)
+    expect(error.attempts).toBe(1)
+    expect(clock.sleeps).toEqual([])
+  })
+
+  it('retries a temporary name lookup failure', async () => {
+    const { get, clock } = setup({ maxAttempts: 2, transport: failingTransport('EAI_AGAIN') })
+    const error = await get().catch(e => e)
+    expect(error.message).toMatch(/Could not connect .* \(EAI_AGAIN\)\. Gave up after 2 attempts/)
+    expect(clock.sleeps).toHaveLength(1)
+  })
+
+  it.each(['SELF_SIGNED_CERT_IN_CHAIN', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID'])(
+    'fails at once on the certificate error %s, naming NODE_EXTRA_CA_CERTS',
+    async code => {
+      const { get, clock } = setup({ transport: failingTransport(code, 'certificate problem') })
+      const error = await get().catch(e => e)
+      expect(error).toBeInstanceOf(TransportError)
+      expect(error.message).toContain(`was not accepted (${code}: certificate problem)`)
+      expect(error.hint).toContain('NODE_EXTRA_CA_CERTS')
+      expect(clock.sleeps).toEqual([])
+    }
+  )
+
+  it('stops a wait when the run is cancelled and says so', async () => {
+    const scope = new CancelScope()
+    api.handlers.push((_req, res) => {
+      res.writeHead(429, { 'Retry-After': '60' }).end()
+      scope.cancel('SIGINT')
+    })
+    const { get, clock } = setup({ signal: scope.signal })
+    const error = await get().catch(e => e)
+    expect(error).toBeInstanceOf(CancelledError)
+    expect(error.message).toContain('cancelled (SIGINT)')
+    expect(clock.sleeps).toEqual([])
+  })
+
+  it('gives up on an answer in flight when the run is cancelled', async () => {
+    const scope = new CancelScope()
+    api.handlers.push(() => scope.cancel('SIGTERM')) // never answers
+    const error = await setup({ signal: scope.signal })
+      .get()
+      .catch(e => e)
+    expect(error).toBeInstanceOf(CancelledError)
+  })
+})
+
+describe('toolkitTransport', () => {
+  it('disarms the socket timeout once the head has arrived, leaving the body to the reader', async () => {
+    api.handlers.push((_req, res) => {
+      res.writeHead(200)
+      res.write('part')
+    })
+    const message = await toolkitTransport(200)('GET', new URL('x', baseUrl), {})
+    expect(message.statusCode).toBe(200)
+    expect(message.socket.timeout).toBe(0)
+    message.destroy()
+  })
+
+  it('bounds the wait for the head with the timeout', async () => {
+    api.handlers.push(() => undefined)
+    const error = await toolkitTransport(100)('GET', new URL('x', baseUrl), {}).catch(e => e)
+    expect(String(error.message)).toMatch(/^Request timeout/)
   })
 })
