@@ -34924,6 +34924,14 @@ function parseRetryAfter(value, nowMs) {
         return undefined;
     return Math.max(0, at - nowMs);
 }
+// Azure API Management, which fronts the Key Catalog API, answers a rate-limited call with
+// "Rate limit is exceeded. Try again in 12 seconds." in the body, with or without Retry-After.
+const BODY_WAIT = /\b(?:try again|retry) (?:in|after) (\d{1,6}(?:\.\d+)?) ?(seconds?|secs?|s)\b/i;
+/** The wait a rejection's body names ("Try again in 12 seconds"), in milliseconds, if any. */
+function waitNamedInBody(body) {
+    const match = BODY_WAIT.exec(body);
+    return match ? Math.ceil(Number(match[1]) * 1000) : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/http/retry-policy.ts
 // Which outcomes are worth another attempt, and how long to wait when the server does not say.
@@ -34941,15 +34949,19 @@ function isRedirectStatus(status) {
     return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 /**
- * Exponential backoff with jitter, capped at the refill interval. A rate-limit rejection starts
- * higher than a fault because an empty bucket gains one token per 36 s: four waits from 4 s add
- * up to more than that, so the default five attempts survive an empty bucket.
+ * The wait before the next attempt when the server named none.
+ *
+ * A rate-limit rejection means the caller's bucket is empty, and it gains one token per 36 s: any
+ * shorter wait only spends another request on a second rejection. So the wait is one refill, made
+ * up to 5 % longer at random so that jobs sharing the bucket do not all come back at once.
+ *
+ * Other faults back off exponentially from 1 s, with ±20 % jitter, capped at the refill interval.
  */
 function backoffMs(attempt, rateLimited, random) {
-    const base = rateLimited ? 4_000 : 1_000;
-    const nominal = Math.min(RATE_LIMIT_REFILL_MS, base * 2 ** (attempt - 1));
-    const jittered = nominal * (0.8 + 0.4 * random);
-    return Math.round(Math.min(RATE_LIMIT_REFILL_MS, jittered));
+    if (rateLimited)
+        return Math.round(RATE_LIMIT_REFILL_MS * (1 + 0.05 * random));
+    const nominal = Math.min(RATE_LIMIT_REFILL_MS, 1_000 * 2 ** (attempt - 1));
+    return Math.round(Math.min(RATE_LIMIT_REFILL_MS, nominal * (0.8 + 0.4 * random)));
 }
 
 ;// CONCATENATED MODULE: ./src/http/retry-messages.ts
@@ -35143,10 +35155,16 @@ class ApiRequester {
         }
         const body = await readText(message, this.options.timeoutMs, 4096).catch(() => '');
         const error = new HttpStatusError(status, message.statusMessage ?? '', describeBody(redact(body), message.headers['content-type']), attempt);
-        const retryable = isRateLimitStatus(status) || (!request.changesState && isTransientServerStatus(status));
-        if (!retryable)
+        const rateLimited = isRateLimitStatus(status);
+        if (!rateLimited && (request.changesState || !isTransientServerStatus(status)))
             throw error;
-        return { kind: 'status', error, retryAfterMs: retryAfter(message.headers, this.clock.now()) };
+        const header = parseRetryAfter(message.headers['retry-after'], this.clock.now());
+        if (header !== undefined)
+            return { kind: 'status', error, serverWait: { ms: header, said: 'Retry-After' } };
+        const named = rateLimited ? waitNamedInBody(body) : undefined;
+        if (named !== undefined)
+            return { kind: 'status', error, serverWait: { ms: named, said: 'body' } };
+        return { kind: 'status', error };
     }
     /** One exchange, redirects included; resolves with the final answer's head. */
     async exchange(request) {
@@ -35216,14 +35234,21 @@ class ApiRequester {
                 throw failure.error;
         }
         const rateLimited = failure.kind === 'status' && isRateLimitStatus(failure.error.status);
-        const serverWaitMs = failure.kind === 'status' ? failure.retryAfterMs : undefined;
+        const serverWait = failure.kind === 'status' ? failure.serverWait : undefined;
+        const serverWaitMs = serverWait?.ms;
         const retryAt = serverWaitMs === undefined ? undefined : new Date(this.clock.now() + serverWaitMs);
         if (attempt >= maxAttempts)
             throw attemptsSpent(request.label, attempt, failure, retryAt);
         const waitMs = serverWaitMs ?? backoffMs(attempt, rateLimited, this.clock.random());
         if (!budget.fits(waitMs))
             throw waitTooLong(request.label, attempt, failure, waitMs, budget, retryAt);
-        const why = serverWaitMs === undefined ? 'backoff' : 'as the server asked with Retry-After';
+        const why = serverWait?.said === 'Retry-After'
+            ? 'as the server asked with Retry-After'
+            : serverWait?.said === 'body'
+                ? "as the server's answer said"
+                : rateLimited
+                    ? 'one refill of the rate limit, 36 s'
+                    : 'backoff';
         info(waitLine(request.label, attempt, maxAttempts, failure, waitMs, why, budget.remainingMs - waitMs));
         budget.recordWait({
             label: request.label,
@@ -35233,9 +35258,6 @@ class ApiRequester {
         });
         await this.clock.sleep(waitMs, this.options.signal);
     }
-}
-function retryAfter(headers, nowMs) {
-    return parseRetryAfter(headers['retry-after'], nowMs);
 }
 
 ;// CONCATENATED MODULE: ./src/http/step-budget.ts

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { explainFailure, type CatalogOperation } from '../../src/catalog/hints.js'
-import { CatalogError, HttpStatusError, RateLimitError, TransportError } from '../../src/errors.js'
+import {
+  ActionError,
+  CatalogError,
+  HttpStatusError,
+  RateLimitError,
+  TransportError
+} from '../../src/errors.js'
 
 const ITEM = '4f0c9d3e-7a52-4b6e-9c1d-2e8f5a6b7c01'
 const SYSTEM = '0d6f3a8e-2b4c-4e1f-a7d9-3c5b8e2f6a10'
@@ -54,9 +60,24 @@ describe('explainFailure', () => {
     expect(afterCut.hint).toMatch(/may or may not have started/)
   })
 
-  it('keeps a deploy that never connected as it is: it is safe to run again', () => {
-    const notSent = new TransportError('Could not connect.', false)
-    expect(explainFailure(deploy, notSent)).toBe(notSent)
+  it('names the operation of a deploy that never connected, without saying it may have started', () => {
+    const notSent = new TransportError('Could not connect to api.test (ECONNREFUSED).', false)
+    const explained = explainFailure(deploy, notSent) as InstanceType<typeof ActionError>
+    expect(explained.message).toMatch(
+      /^Deploying version "1\.0\.0\.1" .* failed: Could not connect to api\.test/
+    )
+    expect(explained.message).not.toMatch(/may have reached/)
+    expect(explained.hint).toMatch(/base-url.*https_proxy.*timeout-seconds/)
+  })
+
+  it('keeps the hint a network error brings, such as a certificate problem', () => {
+    const tls = new TransportError('The TLS certificate of api.test was not accepted.', false, {
+      hint: 'set NODE_EXTRA_CA_CERTS',
+      final: true
+    })
+    const explained = explainFailure(download, tls) as InstanceType<typeof ActionError>
+    expect(explained.message).toContain('failed: The TLS certificate of api.test was not accepted.')
+    expect(explained.hint).toBe('set NODE_EXTRA_CA_CERTS')
   })
 
   it('counts attempts of a download that kept failing on the server side', () => {

@@ -151,12 +151,35 @@ describe('ApiRequester', () => {
     expect(clock.sleeps).toEqual([7000])
   })
 
-  it('backs off exponentially when a rate limit sends no Retry-After', async () => {
+  it('waits one refill of the rate limit when a rejection names no wait', async () => {
     api.handlers.push(reply(429), reply(503), reply(200, 'ok'))
     const { get, clock } = setup()
     expect((await get()).attempts).toBe(3)
-    expect(clock.sleeps).toEqual([4000, 8000])
-    expect(core.infoLines().join('\n')).toMatch(/\(backoff\)/)
+    expect(clock.sleeps).toEqual([36_900, 36_900])
+    expect(core.infoLines().join('\n')).toMatch(
+      /Waiting 37 s \(one refill of the rate limit, 36 s\)/
+    )
+  })
+
+  it("waits as long as a rejection's body says when there is no Retry-After", async () => {
+    api.handlers.push(
+      reply(429, 'Rate limit is exceeded. Try again in 7 seconds.'),
+      reply(200, 'ok')
+    )
+    const { get, clock } = setup()
+    await get()
+    expect(clock.sleeps).toEqual([7000])
+    expect(core.infoLines().join('\n')).toMatch(/Waiting 7 s \(as the server's answer said\)/)
+  })
+
+  it('prefers Retry-After to the wait a body names', async () => {
+    api.handlers.push(
+      reply(429, 'Try again in 7 seconds.', { 'Retry-After': '2' }),
+      reply(200, 'ok')
+    )
+    const { get, clock } = setup()
+    await get()
+    expect(clock.sleeps).toEqual([2000])
   })
 
   it('fails at once, without sleeping, when the asked wait does not fit the budget', async () => {

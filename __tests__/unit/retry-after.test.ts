@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseRetryAfter } from '../../src/http/retry-after.js'
+import { parseRetryAfter, waitNamedInBody } from '../../src/http/retry-after.js'
 import { backoffMs, RATE_LIMIT_REFILL_MS } from '../../src/http/retry-policy.js'
 
 const NOW = Date.parse('2026-11-23T10:00:00Z')
@@ -32,23 +32,43 @@ describe('parseRetryAfter', () => {
   )
 })
 
+describe('waitNamedInBody', () => {
+  it.each([
+    ['Rate limit is exceeded. Try again in 12 seconds.', 12_000],
+    ['{"statusCode":429,"message":"Rate limit is exceeded. Try again in 1 second."}', 1_000],
+    ['Please retry after 30s', 30_000],
+    ['try again in 2.5 secs', 2_500]
+  ])('reads %p', (body, ms) => {
+    expect(waitNamedInBody(body)).toBe(ms)
+  })
+
+  it.each(['', 'Too Many Requests', 'Try again later', 'try again in a minute', 'in 12 seconds'])(
+    'finds no wait in %p',
+    body => {
+      expect(waitNamedInBody(body)).toBeUndefined()
+    }
+  )
+})
+
 describe('backoffMs', () => {
-  it('grows exponentially from 1 s for faults and 4 s for rate limits', () => {
+  it('grows exponentially from 1 s for faults', () => {
     expect([1, 2, 3, 4].map(n => backoffMs(n, false, 0.5))).toEqual([1000, 2000, 4000, 8000])
-    expect([1, 2, 3].map(n => backoffMs(n, true, 0.5))).toEqual([4000, 8000, 16000])
   })
 
-  it('adds up to more than one refill interval over the default five attempts when rate limited', () => {
-    const total = [1, 2, 3, 4].reduce((sum, n) => sum + backoffMs(n, true, 0), 0)
-    expect(total).toBeGreaterThan(RATE_LIMIT_REFILL_MS)
+  it('waits one refill of the bucket, never less, when rate limited without a hint', () => {
+    for (const attempt of [1, 2, 5]) {
+      expect(backoffMs(attempt, true, 0)).toBe(RATE_LIMIT_REFILL_MS)
+      expect(backoffMs(attempt, true, 0.999999)).toBeLessThanOrEqual(RATE_LIMIT_REFILL_MS * 1.05)
+    }
+    expect(backoffMs(1, true, 0.5)).toBe(36_900)
   })
 
-  it('jitters within ±20 % and never exceeds the 36 s refill interval', () => {
+  it('jitters faults within ±20 % and never beyond the 36 s refill interval', () => {
     expect(backoffMs(2, false, 0)).toBe(1600)
     expect(backoffMs(2, false, 0.999999)).toBe(2400)
     for (const random of [0, 0.5, 0.999999]) {
-      expect(backoffMs(10, true, random)).toBeLessThanOrEqual(RATE_LIMIT_REFILL_MS)
+      expect(backoffMs(10, false, random)).toBeLessThanOrEqual(RATE_LIMIT_REFILL_MS)
     }
-    expect(backoffMs(10, true, 0)).toBe(28_800)
+    expect(backoffMs(10, false, 0)).toBe(28_800)
   })
 })

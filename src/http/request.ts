@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import { ActionError, HttpStatusError, RedirectError, TransportError } from '../errors.js'
 import { formatDuration } from '../format.js'
 import { redact } from '../redact.js'
@@ -7,7 +7,7 @@ import { readText } from './body.js'
 import { systemClock, unlessAborted, type Clock } from './clock.js'
 import { describeBody } from './describe-body.js'
 import { followRedirect, MAX_REDIRECTS } from './redirects.js'
-import { parseRetryAfter } from './retry-after.js'
+import { parseRetryAfter, waitNamedInBody } from './retry-after.js'
 import {
   attemptsSpent,
   describeFailure,
@@ -146,10 +146,15 @@ export class ApiRequester {
       describeBody(redact(body), message.headers['content-type']),
       attempt
     )
-    const retryable =
-      isRateLimitStatus(status) || (!request.changesState && isTransientServerStatus(status))
-    if (!retryable) throw error
-    return { kind: 'status', error, retryAfterMs: retryAfter(message.headers, this.clock.now()) }
+    const rateLimited = isRateLimitStatus(status)
+    if (!rateLimited && (request.changesState || !isTransientServerStatus(status))) throw error
+    const header = parseRetryAfter(message.headers['retry-after'], this.clock.now())
+    if (header !== undefined)
+      return { kind: 'status', error, serverWait: { ms: header, said: 'Retry-After' } }
+    const named = rateLimited ? waitNamedInBody(body) : undefined
+    if (named !== undefined)
+      return { kind: 'status', error, serverWait: { ms: named, said: 'body' } }
+    return { kind: 'status', error }
   }
 
   /** One exchange, redirects included; resolves with the final answer's head. */
@@ -243,7 +248,8 @@ export class ApiRequester {
       if (request.changesState && failure.error.requestSent) throw failure.error
     }
     const rateLimited = failure.kind === 'status' && isRateLimitStatus(failure.error.status)
-    const serverWaitMs = failure.kind === 'status' ? failure.retryAfterMs : undefined
+    const serverWait = failure.kind === 'status' ? failure.serverWait : undefined
+    const serverWaitMs = serverWait?.ms
     const retryAt =
       serverWaitMs === undefined ? undefined : new Date(this.clock.now() + serverWaitMs)
 
@@ -253,7 +259,14 @@ export class ApiRequester {
     if (!budget.fits(waitMs))
       throw waitTooLong(request.label, attempt, failure, waitMs, budget, retryAt)
 
-    const why = serverWaitMs === undefined ? 'backoff' : 'as the server asked with Retry-After'
+    const why =
+      serverWait?.said === 'Retry-After'
+        ? 'as the server asked with Retry-After'
+        : serverWait?.said === 'body'
+          ? "as the server's answer said"
+          : rateLimited
+            ? 'one refill of the rate limit, 36 s'
+            : 'backoff'
     core.info(
       waitLine(
         request.label,
@@ -273,10 +286,6 @@ export class ApiRequester {
     })
     await this.clock.sleep(waitMs, this.options.signal)
   }
-}
-
-function retryAfter(headers: IncomingHttpHeaders, nowMs: number): number | undefined {
-  return parseRetryAfter(headers['retry-after'], nowMs)
 }
 
 export type { Transport } from './transport.js'

@@ -15,3 +15,13 @@ export function parseRetryAfter(
   if (Number.isNaN(at)) return undefined
   return Math.max(0, at - nowMs)
 }
+
+// Azure API Management, which fronts the Key Catalog API, answers a rate-limited call with
+// "Rate limit is exceeded. Try again in 12 seconds." in the body, with or without Retry-After.
+const BODY_WAIT = /\b(?:try again|retry) (?:in|after) (\d{1,6}(?:\.\d+)?) ?(seconds?|secs?|s)\b/i
+
+/** The wait a rejection's body names ("Try again in 12 seconds"), in milliseconds, if any. */
+export function waitNamedInBody(body: string): number | undefined {
+  const match = BODY_WAIT.exec(body)
+  return match ? Math.ceil(Number(match[1]) * 1000) : undefined
+}

@@ -5,7 +5,12 @@ import { isRateLimitStatus } from './retry-policy.js'
 import type { StepBudget } from './step-budget.js'
 
 export type Failure =
-  | { kind: 'status'; error: HttpStatusError; retryAfterMs?: number }
+  | {
+      kind: 'status'
+      error: HttpStatusError
+      /** The wait the server asked for, in its Retry-After header or in its answer's text. */
+      serverWait?: { ms: number; said: 'Retry-After' | 'body' }
+    }
   | { kind: 'transport'; error: TransportError }
 
 export const RATE_LIMIT_POLICY =

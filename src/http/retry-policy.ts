@@ -18,13 +18,16 @@ export function isRedirectStatus(status: number): boolean {
 }
 
 /**
- * Exponential backoff with jitter, capped at the refill interval. A rate-limit rejection starts
- * higher than a fault because an empty bucket gains one token per 36 s: four waits from 4 s add
- * up to more than that, so the default five attempts survive an empty bucket.
+ * The wait before the next attempt when the server named none.
+ *
+ * A rate-limit rejection means the caller's bucket is empty, and it gains one token per 36 s: any
+ * shorter wait only spends another request on a second rejection. So the wait is one refill, made
+ * up to 5 % longer at random so that jobs sharing the bucket do not all come back at once.
+ *
+ * Other faults back off exponentially from 1 s, with ±20 % jitter, capped at the refill interval.
  */
 export function backoffMs(attempt: number, rateLimited: boolean, random: number): number {
-  const base = rateLimited ? 4_000 : 1_000
-  const nominal = Math.min(RATE_LIMIT_REFILL_MS, base * 2 ** (attempt - 1))
-  const jittered = nominal * (0.8 + 0.4 * random)
-  return Math.round(Math.min(RATE_LIMIT_REFILL_MS, jittered))
+  if (rateLimited) return Math.round(RATE_LIMIT_REFILL_MS * (1 + 0.05 * random))
+  const nominal = Math.min(RATE_LIMIT_REFILL_MS, 1_000 * 2 ** (attempt - 1))
+  return Math.round(Math.min(RATE_LIMIT_REFILL_MS, nominal * (0.8 + 0.4 * random)))
 }
