@@ -31647,7 +31647,6 @@ function versionsUrl(base, catalogId) {
 const LIST_KEYS = ['versions', 'items', 'value', 'catalogVersions'];
 const VERSION_KEYS = ['versionNumber', 'catalogVersionNumber', 'version', 'name'];
 const SNIPPET_LENGTH = 200;
-const NUMERIC = /^\d+$/;
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -31659,8 +31658,8 @@ function versions_snippet(body) {
     return oneLine.length > SNIPPET_LENGTH ? `${oneLine.slice(0, SNIPPET_LENGTH)}...` : oneLine;
 }
 function unreadable(body, reason) {
-    return new VersionsAnswerError(`The Catalog's list of versions could not be read: ${reason}. It starts with: ${versions_snippet(body)}`, 'Give an exact version instead of latest; the format of this list is not published and ' +
-        'may have changed.');
+    return new VersionsAnswerError(`The Catalog's list of versions could not be read: ${reason}. It starts with: ${versions_snippet(body)}`, 'Give an exact version instead of latest or a range; the format of this list is not ' +
+        'published and may have changed.');
 }
 function listIn(json) {
     if (Array.isArray(json))
@@ -31709,6 +31708,59 @@ function parseVersionList(body) {
         return version;
     });
 }
+// ---------------------------------------------------------------------------------------------
+// What a version is
+//
+// A *numbered* version is dot-separated numbers, alone or followed by a dash and a label:
+// `1.0.0.12`, `2.3.1`, `1.0.1-beta10`, `2.0.0-CU1`. The dash marks a prerelease, except a
+// `-CU<n>` label (a cumulative update, any letter case), which is a release.
+//
+// Anything else is *Other*, as the Catalog files it: `Nightly`, `feature-x`, and also versions
+// that start with a number but go on with something other than a dash (`1.0 build 7`,
+// `1.0.0.1a`, `1..2`). Whether such a version is a release, and where it belongs among the
+// others, would be a guess, so latest and ranges never pick an Other version (and never fail
+// because of one); it is still downloaded or deployed when named exactly.
+const NUMBERED = /^(\d+(?:\.\d+)*)(?:-(.+))?$/s;
+const CUMULATIVE_UPDATE = /^CU(\d+)$/i;
+function parseVersion(text) {
+    const match = NUMBERED.exec(text);
+    if (!match)
+        return { kind: 'other', text };
+    const numbers = match[1].split('.');
+    const label = match[2];
+    if (label === undefined)
+        return { kind: 'release', text, numbers };
+    const update = CUMULATIVE_UPDATE.exec(label);
+    if (update)
+        return { kind: 'release', text, numbers, update: update[1] };
+    return { kind: 'prerelease', text, numbers, label };
+}
+/** A numbered version with a dash that is not `-CU<n>`. Other versions are not prereleases. */
+function isPrerelease(version) {
+    return parseVersion(version).kind === 'prerelease';
+}
+// ---------------------------------------------------------------------------------------------
+// Order
+//
+// One total order over all strings, so that any list sorts the same whatever order it came in:
+//
+// 1. Other versions rank below every numbered version; among themselves they compare by
+//    natural order (below).
+// 2. Numbered versions compare by their numbers first, position by position, numerically
+//    (`1.10.0` > `1.9.3`); when one list of numbers extends the other, the longer ranks above
+//    (`1.0.0.1` > `1.0.0`). The numbers always decide before anything after the dash does:
+//    `2.0.0-CU9` < `2.0.1-alpha1` < `2.0.1`, and `2.0.0-CU9` < `2.0.0.1`.
+// 3. Same numbers: prereleases < the plain release < its cumulative updates
+//    (`2.0.0-rc1` < `2.0.0` < `2.0.0-CU1` < `2.0.0-CU10`). Updates compare by their number,
+//    prereleases by natural order of their labels (`beta2` < `beta10`, `beta.2` < `beta.10`,
+//    `alpha9` < `beta1` < `rc1`; `beta` < `beta1` < `beta1.1`).
+// 4. What is still equal (`1.01` and `1.1`, `Beta1` and `beta.1`, `CU01` and `CU1`) is ordered
+//    by the exact text, so two versions compare equal only when they are the same string.
+//
+// Natural order splits a text, lower-cased, into runs of digits and runs of other characters,
+// leaving out the separators '.', '-', '_' and spaces (`beta.2`, `beta-2` and `beta2` are
+// alike); runs compare one by one: two digit runs by value, two other runs by character codes,
+// and a digit run ranks above any other run. A text that runs out first ranks below.
 function compareText(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -31718,16 +31770,6 @@ function compareNumbers(a, b) {
     const y = b.replace(/^0+(?=\d)/, '');
     return Math.sign(x.length - y.length) || compareText(x, y);
 }
-/** Numbers rank above anything else. */
-function compareMixed(a, b, compareOthers) {
-    const aIsNumber = NUMERIC.test(a);
-    const bIsNumber = NUMERIC.test(b);
-    if (aIsNumber && bIsNumber)
-        return compareNumbers(a, b);
-    if (aIsNumber !== bIsNumber)
-        return aIsNumber ? 1 : -1;
-    return compareOthers(a, b);
-}
 function compareLists(a, b, compare) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
         const difference = compare(a[i], b[i]);
@@ -31736,60 +31778,114 @@ function compareLists(a, b, compare) {
     }
     return Math.sign(a.length - b.length);
 }
-/** Natural order: `beta2` < `beta10`, by comparing runs of digits and of other characters. */
-function compareWords(a, b) {
-    const runs = (word) => word.toLowerCase().match(/\d+|\D+/g) ?? [];
-    return compareLists(runs(a), runs(b), (x, y) => compareMixed(x, y, compareText));
-}
-function comparePart(a, b) {
-    return compareMixed(a, b, compareWords);
-}
-function splitAtDash(version) {
-    const dash = version.indexOf('-');
-    if (dash < 0)
-        return { release: version.split('.') };
-    return {
-        release: version.slice(0, dash).split('.'),
-        prerelease: version.slice(dash + 1).split('.')
-    };
-}
-/**
- * Orders versions as the Catalog numbers them: `1.10.0` > `1.9.3`, `1.0.0.1` > `1.0.0`,
- * `1.0.1` > `1.0.1-beta10` > `1.0.1-beta2`. Versions that differ only in letter case or leading
- * zeros are ordered by their text, so that a sort does not depend on the order given.
- */
-function compareVersions(a, b) {
-    const x = splitAtDash(a);
-    const y = splitAtDash(b);
-    const byRelease = compareLists(x.release, y.release, comparePart);
-    if (byRelease !== 0)
-        return byRelease;
-    if (x.prerelease === undefined || y.prerelease === undefined) {
-        // A release ranks above its prereleases.
-        const byPresence = Number(x.prerelease === undefined) - Number(y.prerelease === undefined);
-        if (byPresence !== 0)
-            return byPresence;
-    }
-    else {
-        const byPrerelease = compareLists(x.prerelease, y.prerelease, comparePart);
-        if (byPrerelease !== 0)
-            return byPrerelease;
-    }
+const DIGITS = /^\d/;
+function compareRuns(a, b) {
+    const aIsNumber = DIGITS.test(a);
+    const bIsNumber = DIGITS.test(b);
+    if (aIsNumber && bIsNumber)
+        return compareNumbers(a, b);
+    if (aIsNumber !== bIsNumber)
+        return aIsNumber ? 1 : -1;
     return compareText(a, b);
 }
-function isPrerelease(version) {
-    return version.includes('-');
+function compareNatural(a, b) {
+    const runs = (text) => text.toLowerCase().match(/\d+|[^\d._\s-]+/g) ?? [];
+    return compareLists(runs(a), runs(b), compareRuns);
 }
-/** The highest version, leaving out prereleases unless asked; undefined when none is left. */
-function pickLatest(versions, includePrereleases) {
-    let latest;
-    for (const version of versions) {
-        if (!includePrereleases && isPrerelease(version))
-            continue;
-        if (latest === undefined || compareVersions(version, latest) > 0)
-            latest = version;
+/** Prerelease 0, plain release 1, cumulative update 2. */
+function suffixRank(version) {
+    if (version.kind === 'prerelease')
+        return 0;
+    return version.update === undefined ? 1 : 2;
+}
+function compareParsed(x, y) {
+    if (x.kind === 'other' || y.kind === 'other') {
+        if (x.kind !== y.kind)
+            return x.kind === 'other' ? -1 : 1;
+        return compareNatural(x.text, y.text);
     }
-    return latest;
+    const byNumbers = compareLists(x.numbers, y.numbers, compareNumbers);
+    if (byNumbers !== 0)
+        return byNumbers;
+    const byRank = suffixRank(x) - suffixRank(y);
+    if (byRank !== 0)
+        return Math.sign(byRank);
+    if (x.kind === 'prerelease' && y.kind === 'prerelease')
+        return compareNatural(x.label, y.label);
+    if (x.kind === 'release' && y.kind === 'release' && x.update && y.update) {
+        return compareNumbers(x.update, y.update);
+    }
+    return 0;
+}
+function compareTotal(x, y) {
+    return compareParsed(x, y) || compareText(x.text, y.text);
+}
+/** The order described above: negative when `a` ranks below `b`, 0 only when they are equal. */
+function compareVersions(a, b) {
+    return compareTotal(parseVersion(a), parseVersion(b));
+}
+/** Highest first. */
+function sortDescending(versions) {
+    return versions
+        .map(parseVersion)
+        .sort((x, y) => compareTotal(y, x))
+        .map(version => version.text);
+}
+// ---------------------------------------------------------------------------------------------
+// Ranges
+//
+// `P.x` (also `P.X`, `P.*`), P one or more dot-separated numbers, as the Catalog groups versions:
+// the numbered versions whose numbers start with P and go on with at least one more number.
+// `1.0.0.x` holds 1.0.0.1, 1.0.0.12, 1.0.0.12-beta1 and 1.0.0.5-CU1, not 1.0.0 or 1.0.1.2;
+// `2.x` holds 2.0.0 and 2.3.1. Numbers compare by value here too (`1.00.x` is `1.0.x`).
+const RANGE = /^(\d+(?:\.\d+)*)\.[xX*]$/;
+/** The numbers P of a range `P.x`, or undefined when the text is not a range. */
+function parseRange(text) {
+    const match = RANGE.exec(text);
+    return match ? match[1].split('.') : undefined;
+}
+/**
+ * True for a text that is not a range but reads as a mistyped one: a dot-separated part that is
+ * only `x`, `X` or `*` (`x`, `*`, `1..x`, `1.x.2`, `v1.x`), or a range with something after it
+ * (`1.0.x-beta`). No version a Catalog user registers looks like that, while such a typo sent as
+ * an exact version would spend a rate-limited download request on a 404.
+ */
+function isMalformedRange(text) {
+    if (RANGE.test(text))
+        return false;
+    return text.split('.').some(part => /^[xX*]$/.test(part)) || /^[\d.]*\.[xX*]-/.test(text);
+}
+function inRange(version, prefix) {
+    if (version.kind === 'other' || version.numbers.length <= prefix.length)
+        return false;
+    return prefix.every((number, i) => compareNumbers(number, version.numbers[i]) === 0);
+}
+function isCandidate(version, selection) {
+    if (version.kind === 'other')
+        return false;
+    if (version.kind === 'prerelease' && !selection.includePrereleases)
+        return false;
+    return selection.range === undefined || inRange(version, selection.range);
+}
+/** The versions a selection may take, highest first. */
+function candidates(versions, selection) {
+    return sortDescending(versions.filter(version => isCandidate(parseVersion(version), selection)));
+}
+/** The highest version the selection may take; undefined when there is none. */
+function pickHighest(versions, selection) {
+    let highest;
+    for (const text of versions) {
+        const version = parseVersion(text);
+        if (!isCandidate(version, selection))
+            continue;
+        if (highest === undefined || compareTotal(version, highest) > 0)
+            highest = version;
+    }
+    return highest?.text;
+}
+/** The highest release, or the highest numbered version of all with prereleases. */
+function pickLatest(versions, includePrereleases) {
+    return pickHighest(versions, { includePrereleases });
 }
 
 ;// CONCATENATED MODULE: ./src/catalog/client.ts
@@ -31886,1501 +31982,6 @@ class CatalogClient {
         catch (error) {
             throw explainFailure(operation, error);
         }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/catalog/resolve-version.ts
-
-
-
-/** The exact version to use: as given, or the highest listed one for latest / latest-prerelease. */
-async function resolveVersion(client, catalogId, request) {
-    if (request.kind === 'exact')
-        return request.version;
-    const name = request.includePrereleases ? 'latest-prerelease' : 'latest';
-    const { value: versions } = await client.listVersions(catalogId);
-    const chosen = pickLatest(versions, request.includePrereleases);
-    if (!chosen) {
-        throw new ActionError(`Catalog item ${catalogId} has no ${request.includePrereleases ? '' : 'release '}version to resolve "${name}" to` +
-            ` (the API listed ${versions.length} version(s)${versions.length ? `: ${versions.slice(0, 10).join(', ')}` : ''}).`, request.includePrereleases
-            ? 'Register a version first.'
-            : 'Use latest-prerelease, or name the version.');
-    }
-    info(`Resolved "${name}" to version ${chosen} (from ${versions.length} listed).`);
-    return chosen;
-}
-
-;// CONCATENATED MODULE: ./src/deploy/deploy.ts
-
-
-/**
- * Deploys one version to each system in turn. Each system gets its own attempts and all share the
- * step's wait budget; a failed system does not stop the others.
- */
-async function deployToSystems(client, catalogId, version, coordinationIds) {
-    const results = [];
-    for (const [index, coordinationId] of coordinationIds.entries()) {
-        const position = coordinationIds.length > 1 ? ` (${index + 1} of ${coordinationIds.length})` : '';
-        info(`Deploying version ${version} to system ${coordinationId}${position}...`);
-        try {
-            const answer = await client.deploy(catalogId, version, coordinationId);
-            info(`Accepted by the API: deployment ${answer.deploymentId} for system ${coordinationId}.`);
-            results.push({ coordinationId, attempts: answer.attempts, deploymentId: answer.deploymentId });
-        }
-        catch (thrown) {
-            const error = toError(thrown);
-            info(`System ${coordinationId} failed: ${error.message}`);
-            results.push({ coordinationId, attempts: attemptsOf(error), error });
-        }
-    }
-    return results;
-}
-function attemptsOf(error) {
-    return error instanceof ActionError && error.attempts !== undefined ? error.attempts : 1;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/download/hashing.ts
-
-
-/** Passes bytes through while computing their SHA-256 and counting them. */
-class HashingCounter extends external_node_stream_.Transform {
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    bytes = 0;
-    _transform(chunk, _encoding, done) {
-        this.hash.update(chunk);
-        this.bytes += chunk.length;
-        done(null, chunk);
-    }
-    /** Lowercase hex; call once, after the stream has finished. */
-    digest() {
-        return this.hash.digest('hex');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/download/cache.ts
-
-
-
-
-
-
-
-const ENTRY_FILE = 'entry.json';
-/**
- * Downloaded packages kept in the runner's tool cache, one folder per item and exact version.
- * A Catalog version is registered once and never changes, so an entry never goes stale.
- *
- * The layout follows the tool cache's `<tool>/<version>` convention, but `@actions/tool-cache`
- * itself is not used: its find() passes versions through semver.clean(), which turns a
- * four-part connector version such as 1.0.0.1 into nothing, so such entries would never be found.
- */
-class PackageCache {
-    root;
-    constructor(root) {
-        this.root = root;
-    }
-    /** `$RUNNER_TOOL_CACHE`, when the runner provides one. */
-    static fromEnvironment() {
-        const root = process.env['RUNNER_TOOL_CACHE'];
-        return root ? new PackageCache(root) : undefined;
-    }
-    entryDir(catalogId, version) {
-        // Versions may hold characters a file system refuses, and differ only in case: encode them
-        // and add a short digest of the exact string so two versions never share a folder.
-        const digest = (0,external_node_crypto_.createHash)('sha256').update(version).digest('hex').slice(0, 8);
-        const readable = encodeURIComponent(version).replace(/[*]/g, '_').slice(0, 80);
-        return external_node_path_default().join(this.root, 'dataminer-catalog', catalogId.toLowerCase(), `${readable}-${digest}`);
-    }
-    /** The complete entry for this version, or undefined. Reads only the small entry file. */
-    async lookup(catalogId, version) {
-        const dir = this.entryDir(catalogId, version);
-        try {
-            const entry = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, ENTRY_FILE), 'utf8'));
-            if (entry.version !== version || entry.catalogId !== catalogId.toLowerCase())
-                return undefined;
-            const filePath = external_node_path_default().join(dir, external_node_path_default().basename(entry.fileName));
-            const { size } = await (0,promises_namespaceObject.stat)(filePath);
-            if (size !== entry.size)
-                return undefined;
-            return { entry, filePath };
-        }
-        catch {
-            return undefined;
-        }
-    }
-    /**
-     * Adds a verified package. The entry is assembled in a sibling folder and renamed into place,
-     * so a reader sees either a complete entry or none. Failing to cache never fails the step.
-     */
-    async store(filePath, entry) {
-        const dir = this.entryDir(entry.catalogId, entry.version);
-        const staging = `${dir}.partial-${(0,external_node_crypto_.randomUUID)()}`;
-        try {
-            await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
-            const copy = await copyWithDigest(filePath, external_node_path_default().join(staging, external_node_path_default().basename(entry.fileName)));
-            if (copy.sha256 !== entry.sha256)
-                throw new Error('the copy in the cache does not match the download');
-            await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(staging, ENTRY_FILE), JSON.stringify(entry, null, 2));
-            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-            await (0,promises_namespaceObject.rename)(staging, dir);
-            core_debug(`Cached ${entry.fileName} in ${dir}`);
-            return true;
-        }
-        catch (error) {
-            core_warning(`Could not add the package to the tool cache (${error.message}); the download itself is fine.`);
-            return false;
-        }
-        finally {
-            await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
-        }
-    }
-}
-/** Copies a file while hashing it; the destination must not exist yet. */
-async function copyWithDigest(from, to) {
-    const counter = new HashingCounter();
-    try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(from), counter, (0,external_node_fs_namespaceObject.createWriteStream)(to, { flags: 'wx' }));
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(to, { force: true });
-        throw error;
-    }
-    return { size: counter.bytes, sha256: counter.digest() };
-}
-
-;// CONCATENATED MODULE: ./src/format.ts
-/** Seconds for people: "0.4 s", "2 s", "1 min 5 s". */
-function formatDuration(ms) {
-    const seconds = ms / 1000;
-    if (seconds < 10 && !Number.isInteger(seconds))
-        return `${seconds.toFixed(1)} s`;
-    const whole = Math.round(seconds);
-    if (whole < 120)
-        return `${whole} s`;
-    return `${Math.floor(whole / 60)} min ${whole % 60} s`;
-}
-/** Sizes for people: "812 B", "1.4 MiB". */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-/** An instant as UTC, to the second: 2026-11-23 03:04:05 UTC. */
-function formatInstant(date) {
-    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/zip/crc32.ts
-// CRC-32 (IEEE 802.3), as used by zip. Node 20 has no zlib.crc32, so the table lives here.
-const TABLE = (() => {
-    const table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-        let c = n;
-        for (let k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-        table[n] = c >>> 0;
-    }
-    return table;
-})();
-/** Continues a running CRC-32 over `chunk`; start with `crc32(chunk)` (previous = 0). */
-function crc32(chunk, previous = 0) {
-    let crc = ~previous >>> 0;
-    for (let i = 0; i < chunk.length; i++)
-        crc = TABLE[(crc ^ chunk[i]) & 0xff] ^ (crc >>> 8);
-    return ~crc >>> 0;
-}
-
-;// CONCATENATED MODULE: ./src/zip/central-directory.ts
-
-
-
-
-
-
-
-const METHOD_STORED = 0;
-const METHOD_DEFLATED = 8;
-const LOCAL_HEADER_SIGNATURE = 0x04034b50;
-const CENTRAL_HEADER_SIGNATURE = 0x02014b50;
-const END_SIGNATURE = 0x06054b50;
-const ZIP64_END_SIGNATURE = 0x06064b50;
-const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-const ZIP64_EXTRA_ID = 0x0001;
-const LOCAL_HEADER_LENGTH = 30;
-const CENTRAL_HEADER_LENGTH = 46;
-const END_LENGTH = 22;
-const ZIP64_END_LENGTH = 56;
-const ZIP64_LOCATOR_LENGTH = 20;
-const MAX_COMMENT_LENGTH = 0xffff;
-const SATURATED_32 = 0xffffffff;
-const FLAG_ENCRYPTED = 1 << 0;
-const FLAG_STRONG_ENCRYPTION = 1 << 6;
-const FLAG_UTF8 = 1 << 11;
-const HOST_UNIX = 3;
-const HOST_DARWIN = 19;
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
-const S_IFDIR = 0o040000;
-const DOS_DIRECTORY_ATTRIBUTE = 0x10;
-const CENTRAL_DIRECTORY_CHUNK = 1024 * 1024;
-// Names without the UTF-8 flag are in the IBM PC code page (what Windows zip tools write): bytes
-// below 0x80 are ASCII, these are 0x80 to 0xFF.
-const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐' +
-    '└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
-const CORRUPT_HINT = 'The package is corrupt or not a zip archive; download it again.';
-/** Lists the entries of a zip archive from its central directory, without reading the data. */
-async function readZipEntries(filePath) {
-    const handle = await (0,promises_namespaceObject.open)(filePath, 'r');
-    try {
-        const { size } = await handle.stat();
-        const directory = await readEndOfCentralDirectory(handle, size, filePath);
-        return await readCentralDirectory(handle, directory, filePath);
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Cheap check: the file starts like a zip archive (a local header, or the end of an empty one). */
-async function isZipFile(filePath) {
-    const handle = await (0,promises_namespaceObject.open)(filePath, 'r');
-    try {
-        const start = Buffer.alloc(4);
-        const { bytesRead } = await handle.read(start, 0, 4, 0);
-        if (bytesRead < 4)
-            return false;
-        const signature = start.readUInt32LE(0);
-        return signature === LOCAL_HEADER_SIGNATURE || signature === END_SIGNATURE;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * Streams the uncompressed bytes of one entry. The stream fails with an `UnsafeArchiveError` when
- * the data cannot be decompressed or does not match the CRC-32 and size of the central directory.
- */
-async function openEntryStream(filePath, entry) {
-    if (entry.isEncrypted) {
-        throw new UnsafeArchiveError(`"${entry.name}" in the package is encrypted and cannot be read.`);
-    }
-    if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATED) {
-        throw new UnsafeArchiveError(`"${entry.name}" in the package uses compression method ${entry.method}; only stored (0) and deflated (8) are supported.`);
-    }
-    const dataStart = await locateEntryData(filePath, entry);
-    const source = entry.compressedSize === 0
-        ? emptyStream()
-        : (0,external_node_fs_namespaceObject.createReadStream)(filePath, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
-    const inflate = entry.method === METHOD_DEFLATED && entry.compressedSize > 0 ? (0,external_node_zlib_.createInflateRaw)() : undefined;
-    const verifier = createVerifier(entry);
-    // `pipe` does not forward errors: each one is reported, as an archive error, on the stream we
-    // hand out, and closing that stream (done or failed) releases the file.
-    const fail = (error) => verifier.destroy(asArchiveError(error, entry));
-    source.on('error', fail);
-    inflate?.on('error', fail);
-    verifier.on('close', () => {
-        source.destroy();
-        inflate?.destroy();
-    });
-    const decoded = inflate ? source.pipe(inflate) : source;
-    decoded.pipe(verifier);
-    return verifier;
-}
-async function readEndOfCentralDirectory(handle, fileSize, filePath) {
-    const tailLength = Math.min(fileSize, END_LENGTH + MAX_COMMENT_LENGTH);
-    const tailStart = fileSize - tailLength;
-    const tail = await readExactly(handle, tailStart, tailLength, filePath);
-    const endIndex = findEndRecord(tail);
-    if (endIndex < 0) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is not a zip archive, or it is truncated: no end of central directory record was found.`, CORRUPT_HINT);
-    }
-    const endOffset = tailStart + endIndex;
-    const end = tail.subarray(endIndex, endIndex + END_LENGTH);
-    const diskNumber = end.readUInt16LE(4);
-    const directoryDisk = end.readUInt16LE(6);
-    let location = {
-        entryCount: end.readUInt16LE(10),
-        size: end.readUInt32LE(12),
-        offset: end.readUInt32LE(16)
-    };
-    let directoryEnd = endOffset;
-    const zip64EndOffset = await findZip64EndOffset(handle, endOffset, filePath);
-    if (zip64EndOffset !== undefined) {
-        location = await readZip64End(handle, zip64EndOffset, filePath);
-        directoryEnd = zip64EndOffset;
-    }
-    else if (location.size === SATURATED_32 || location.offset === SATURATED_32) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} needs a ZIP64 end record, but it has none.`, CORRUPT_HINT);
-    }
-    else if (diskNumber !== 0 || directoryDisk !== 0) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is a multi-part (spanned) zip archive, which is not supported.`);
-    }
-    if (location.offset + location.size > directoryEnd) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is truncated or corrupt: its central directory lies outside the file.`, CORRUPT_HINT);
-    }
-    return location;
-}
-/** Searches backwards, as the record ends the file but may be followed by a comment. */
-function findEndRecord(tail) {
-    for (let i = tail.length - END_LENGTH; i >= 0; i--) {
-        if (tail.readUInt32LE(i) !== END_SIGNATURE)
-            continue;
-        const commentLength = tail.readUInt16LE(i + 20);
-        if (i + END_LENGTH + commentLength <= tail.length)
-            return i;
-    }
-    return -1;
-}
-async function findZip64EndOffset(handle, endOffset, filePath) {
-    if (endOffset < ZIP64_LOCATOR_LENGTH)
-        return undefined;
-    const locator = await readExactly(handle, endOffset - ZIP64_LOCATOR_LENGTH, ZIP64_LOCATOR_LENGTH, filePath);
-    if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE)
-        return undefined;
-    if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) > 1) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is a multi-part (spanned) zip archive, which is not supported.`);
-    }
-    return toSafeNumber(locator.readBigUInt64LE(8), filePath);
-}
-async function readZip64End(handle, offset, filePath) {
-    const record = await readExactly(handle, offset, ZIP64_END_LENGTH, filePath);
-    if (record.readUInt32LE(0) !== ZIP64_END_SIGNATURE) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: its ZIP64 end record is missing.`, CORRUPT_HINT);
-    }
-    if (record.readUInt32LE(16) !== 0 || record.readUInt32LE(20) !== 0) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is a multi-part (spanned) zip archive, which is not supported.`);
-    }
-    return {
-        entryCount: toSafeNumber(record.readBigUInt64LE(32), filePath),
-        size: toSafeNumber(record.readBigUInt64LE(40), filePath),
-        offset: toSafeNumber(record.readBigUInt64LE(48), filePath)
-    };
-}
-async function readCentralDirectory(handle, location, filePath) {
-    const reader = new WindowedReader(handle, location.offset + location.size, filePath);
-    const entries = [];
-    let position = location.offset;
-    for (let i = 0; i < location.entryCount; i++) {
-        const header = await reader.bytesAt(position, CENTRAL_HEADER_LENGTH);
-        if (header.readUInt32LE(0) !== CENTRAL_HEADER_SIGNATURE) {
-            throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: central directory entry ${i + 1} has no valid header.`, CORRUPT_HINT);
-        }
-        const nameLength = header.readUInt16LE(28);
-        const extraLength = header.readUInt16LE(30);
-        const commentLength = header.readUInt16LE(32);
-        const fixed = parseCentralHeader(header);
-        const variable = await reader.bytesAt(position + CENTRAL_HEADER_LENGTH, nameLength + extraLength);
-        const rawName = variable.subarray(0, nameLength);
-        const extra = variable.subarray(nameLength);
-        const name = fixed.flags & FLAG_UTF8 ? rawName.toString('utf8') : decodeCp437(rawName);
-        const sizes = applyZip64Extra(fixed, extra, name, filePath);
-        entries.push({
-            name,
-            method: fixed.method,
-            compressedSize: sizes.compressedSize,
-            uncompressedSize: sizes.uncompressedSize,
-            crc32: fixed.crc32,
-            localHeaderOffset: sizes.localHeaderOffset,
-            isDirectory: isDirectoryEntry(name, fixed, sizes.uncompressedSize),
-            isSymlink: isSymlinkEntry(fixed),
-            isEncrypted: (fixed.flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) !== 0
-        });
-        position += CENTRAL_HEADER_LENGTH + nameLength + extraLength + commentLength;
-    }
-    return entries;
-}
-function parseCentralHeader(header) {
-    return {
-        madeBy: header.readUInt16LE(4),
-        flags: header.readUInt16LE(8),
-        method: header.readUInt16LE(10),
-        crc32: header.readUInt32LE(16),
-        compressedSize: header.readUInt32LE(20),
-        uncompressedSize: header.readUInt32LE(24),
-        externalAttributes: header.readUInt32LE(38),
-        localHeaderOffset: header.readUInt32LE(42)
-    };
-}
-/** The ZIP64 extra field holds, in this order, only the values saturated in the header. */
-function applyZip64Extra(fields, extra, name, filePath) {
-    const result = {
-        compressedSize: fields.compressedSize,
-        uncompressedSize: fields.uncompressedSize,
-        localHeaderOffset: fields.localHeaderOffset
-    };
-    const wanted = ['uncompressedSize', 'compressedSize', 'localHeaderOffset'].filter(key => result[key] === SATURATED_32);
-    if (wanted.length === 0)
-        return result;
-    const data = findExtraField(extra, ZIP64_EXTRA_ID);
-    if (!data || data.length < wanted.length * 8) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: "${name}" lacks the ZIP64 sizes it needs.`, CORRUPT_HINT);
-    }
-    wanted.forEach((key, index) => {
-        result[key] = toSafeNumber(data.readBigUInt64LE(index * 8), filePath);
-    });
-    return result;
-}
-function findExtraField(extra, id) {
-    let position = 0;
-    while (position + 4 <= extra.length) {
-        const fieldId = extra.readUInt16LE(position);
-        const size = extra.readUInt16LE(position + 2);
-        const start = position + 4;
-        if (start + size > extra.length)
-            return undefined;
-        if (fieldId === id)
-            return extra.subarray(start, start + size);
-        position = start + size;
-    }
-    return undefined;
-}
-function decodeCp437(bytes) {
-    let name = '';
-    for (const byte of bytes)
-        name += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
-    return name;
-}
-function unixMode(fields) {
-    const host = fields.madeBy >> 8;
-    return host === HOST_UNIX || host === HOST_DARWIN ? fields.externalAttributes >>> 16 : undefined;
-}
-function isSymlinkEntry(fields) {
-    const mode = unixMode(fields);
-    return mode !== undefined && (mode & S_IFMT) === S_IFLNK;
-}
-function isDirectoryEntry(name, fields, uncompressedSize) {
-    if (name.endsWith('/') || name.endsWith('\\'))
-        return true;
-    if (uncompressedSize !== 0)
-        return false;
-    const mode = unixMode(fields);
-    if (mode !== undefined && mode !== 0)
-        return (mode & S_IFMT) === S_IFDIR;
-    return (fields.externalAttributes & DOS_DIRECTORY_ATTRIBUTE) !== 0;
-}
-/** Reads the local header (its own name and extra lengths) to find where the data starts. */
-async function locateEntryData(filePath, entry) {
-    const handle = await (0,promises_namespaceObject.open)(filePath, 'r');
-    try {
-        const { size } = await handle.stat();
-        if (entry.localHeaderOffset + LOCAL_HEADER_LENGTH > size) {
-            throw new UnsafeArchiveError(`"${entry.name}" in the package points outside the file.`, CORRUPT_HINT);
-        }
-        const header = await readExactly(handle, entry.localHeaderOffset, LOCAL_HEADER_LENGTH, filePath);
-        if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
-            throw new UnsafeArchiveError(`"${entry.name}" in the package has no valid local header.`, CORRUPT_HINT);
-        }
-        const dataStart = entry.localHeaderOffset +
-            LOCAL_HEADER_LENGTH +
-            header.readUInt16LE(26) +
-            header.readUInt16LE(28);
-        if (dataStart + entry.compressedSize > size) {
-            throw new UnsafeArchiveError(`"${entry.name}" in the package is truncated: its data runs past the end of the file.`, CORRUPT_HINT);
-        }
-        return dataStart;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Passes the bytes through, failing as soon as they exceed the declared size or at the end on a
- * size or CRC-32 mismatch. */
-function createVerifier(entry) {
-    let size = 0;
-    let crc = 0;
-    return new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            size += chunk.length;
-            if (size > entry.uncompressedSize) {
-                callback(new UnsafeArchiveError(`"${entry.name}" in the package is larger than the ${entry.uncompressedSize} bytes it declares.`, CORRUPT_HINT));
-                return;
-            }
-            crc = crc32(chunk, crc);
-            callback(null, chunk);
-        },
-        flush(callback) {
-            if (size !== entry.uncompressedSize) {
-                callback(new UnsafeArchiveError(`"${entry.name}" in the package holds ${size} bytes instead of the ${entry.uncompressedSize} it declares.`, CORRUPT_HINT));
-            }
-            else if (crc !== entry.crc32) {
-                callback(new UnsafeArchiveError(`"${entry.name}" in the package is corrupt: CRC-32 ${hex(crc)} does not match the expected ${hex(entry.crc32)}.`, CORRUPT_HINT));
-            }
-            else {
-                callback();
-            }
-        }
-    });
-}
-function emptyStream() {
-    return new external_node_stream_.Readable({
-        read() {
-            this.push(null);
-        }
-    });
-}
-function asArchiveError(error, entry) {
-    if (error instanceof UnsafeArchiveError)
-        return error;
-    const message = error instanceof Error ? error.message : String(error);
-    return new UnsafeArchiveError(`"${entry.name}" in the package could not be read: ${message}`, CORRUPT_HINT, { cause: error });
-}
-/** Serves small reads of the central directory from 1 MiB windows instead of one read each. */
-class WindowedReader {
-    handle;
-    end;
-    filePath;
-    window = Buffer.alloc(0);
-    windowStart = 0;
-    constructor(handle, end, filePath) {
-        this.handle = handle;
-        this.end = end;
-        this.filePath = filePath;
-    }
-    async bytesAt(position, length) {
-        if (position + length > this.end) {
-            throw new UnsafeArchiveError(`${external_node_path_default().basename(this.filePath)} is corrupt: an entry runs past the end of the central directory.`, CORRUPT_HINT);
-        }
-        const offset = position - this.windowStart;
-        if (offset < 0 || offset + length > this.window.length) {
-            const windowLength = Math.min(Math.max(length, CENTRAL_DIRECTORY_CHUNK), this.end - position);
-            this.window = await readExactly(this.handle, position, windowLength, this.filePath);
-            this.windowStart = position;
-            return this.window.subarray(0, length);
-        }
-        return this.window.subarray(offset, offset + length);
-    }
-}
-async function readExactly(handle, position, length, filePath) {
-    const buffer = Buffer.alloc(length);
-    let filled = 0;
-    while (filled < length) {
-        const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-        if (bytesRead === 0) {
-            throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is truncated: it ends before byte ${position + length}.`, CORRUPT_HINT);
-        }
-        filled += bytesRead;
-    }
-    return buffer;
-}
-function toSafeNumber(value, filePath) {
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: it declares a size or offset beyond what can be read.`, CORRUPT_HINT);
-    }
-    return Number(value);
-}
-function hex(value) {
-    return value.toString(16).padStart(8, '0');
-}
-
-;// CONCATENATED MODULE: ./src/download/file-name.ts
-// Names for the downloaded package. A server-sent name is untrusted: it must only ever become a
-// plain file name inside the destination folder, on Linux, Windows and macOS alike.
-const MAX_NAME_BYTES = 200;
-/** Longer "extensions" are not worth keeping whole when a name has to be shortened. */
-const MAX_EXTENSION_BYTES = 32;
-// C0 and C1 controls, plus the bidirectional overrides that can disguise an extension.
-const INVISIBLE_OR_CONTROL = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-const FORBIDDEN_ON_WINDOWS = /[<>:"|?*]/g;
-// Windows opens a device, not a file, for these names, whatever follows the first dot.
-const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
-/**
- * The file name of a Content-Disposition header: `filename*` (RFC 5987) when it can be decoded,
- * else `filename` (RFC 6266). Still untrusted: pass it through `safeBaseName`.
- */
-function fileNameFromContentDisposition(header) {
-    if (!header)
-        return undefined;
-    const parameters = parseParameters(header);
-    const extended = parameters.get('filename*');
-    const decoded = extended === undefined ? undefined : decodeExtendedValue(extended);
-    if (decoded)
-        return decoded;
-    const plain = parameters.get('filename');
-    return plain ? decodeRawUtf8(plain) : undefined;
-}
-/** Reduces an untrusted name to a base name that is safe on every OS; undefined if none is left. */
-function safeBaseName(raw) {
-    const lastPart = raw.split(/[/\\]/).pop() ?? '';
-    let name = trimName(lastPart.replace(INVISIBLE_OR_CONTROL, '').replace(FORBIDDEN_ON_WINDOWS, ''));
-    if (name === '' || name === '.' || name === '..')
-        return undefined;
-    if (isWindowsDeviceName(name))
-        name = `_${name}`;
-    return capLength(name);
-}
-/** `${catalogId}-${version}.${ext}`, made safe like any other name. */
-function fallbackFileName(catalogId, version, packageType) {
-    const extension = packageType === 'unknown' ? 'zip' : packageType;
-    // Separators inside the parts would otherwise make safeBaseName drop everything before them.
-    const part = (value) => value.replace(/[/\\]/g, '_');
-    return safeBaseName(`${part(catalogId)}-${part(version)}.${extension}`) ?? `package.${extension}`;
-}
-/** True for CON, nul.txt, Com1.tar.gz and the like, which Windows maps to devices. */
-function isWindowsDeviceName(name) {
-    const stem = name.split('.')[0].trimEnd();
-    return WINDOWS_DEVICE_NAME.test(stem);
-}
-function trimName(name) {
-    return name.replace(/^\s+/u, '').replace(/[\s.]+$/u, '');
-}
-function capLength(name) {
-    if (utf8Length(name) <= MAX_NAME_BYTES)
-        return name;
-    const dot = name.lastIndexOf('.');
-    const extension = dot > 0 ? name.slice(dot) : '';
-    const keptExtension = utf8Length(extension) <= MAX_EXTENSION_BYTES ? extension : '';
-    const stem = keptExtension ? name.slice(0, dot) : name;
-    const budget = MAX_NAME_BYTES - utf8Length(keptExtension);
-    return trimName(truncateUtf8(stem, budget)) + keptExtension;
-}
-/** Cuts whole code points, so a character is never split into invalid UTF-8. */
-function truncateUtf8(value, maxBytes) {
-    let result = '';
-    let bytes = 0;
-    for (const character of value) {
-        const length = utf8Length(character);
-        if (bytes + length > maxBytes)
-            break;
-        result += character;
-        bytes += length;
-    }
-    return result;
-}
-function utf8Length(value) {
-    return Buffer.byteLength(value, 'utf8');
-}
-/** Parameters after the disposition type, names lower-cased, first occurrence kept. */
-function parseParameters(header) {
-    const parameters = new Map();
-    let position = header.indexOf(';');
-    if (position < 0)
-        return parameters;
-    while (position < header.length) {
-        position++; // past ';'
-        const equals = header.indexOf('=', position);
-        const semicolon = header.indexOf(';', position);
-        if (equals < 0)
-            break;
-        if (semicolon >= 0 && semicolon < equals) {
-            position = semicolon;
-            continue;
-        }
-        const name = header.slice(position, equals).trim().toLowerCase();
-        const { value, end } = readValue(header, equals + 1);
-        if (name && !parameters.has(name))
-            parameters.set(name, value);
-        position = end;
-    }
-    return parameters;
-}
-/** A quoted string (with backslash escapes) or a token, up to the next ';' (returned as `end`). */
-function readValue(header, start) {
-    let position = start;
-    while (header[position] === ' ' || header[position] === '\t')
-        position++;
-    if (header[position] !== '"') {
-        const semicolon = header.indexOf(';', position);
-        const end = semicolon < 0 ? header.length : semicolon;
-        return { value: header.slice(position, end).trim(), end };
-    }
-    let value = '';
-    position++;
-    while (position < header.length && header[position] !== '"') {
-        if (header[position] === '\\' && position + 1 < header.length)
-            position++;
-        value += header[position];
-        position++;
-    }
-    const semicolon = header.indexOf(';', position);
-    return { value, end: semicolon < 0 ? header.length : semicolon };
-}
-/** `charset'language'percent-encoded`; UTF-8 and ISO-8859-1 are the charsets RFC 5987 requires. */
-function decodeExtendedValue(value) {
-    const match = /^([^']*)'[^']*'(.*)$/.exec(value);
-    if (!match)
-        return undefined;
-    const charset = match[1].toLowerCase();
-    const encoded = match[2];
-    try {
-        if (charset === 'utf-8')
-            return decodeURIComponent(encoded);
-        if (charset === 'iso-8859-1')
-            return percentDecodeBytes(encoded).toString('latin1');
-    }
-    catch {
-        return undefined;
-    }
-    return undefined;
-}
-function percentDecodeBytes(encoded) {
-    const bytes = [];
-    for (let i = 0; i < encoded.length; i++) {
-        if (encoded[i] !== '%') {
-            bytes.push(encoded.charCodeAt(i) & 0xff);
-            continue;
-        }
-        const digits = encoded.slice(i + 1, i + 3);
-        if (!/^[0-9a-f]{2}$/i.test(digits))
-            throw new URIError(`Bad percent-escape "%${digits}"`);
-        bytes.push(Number.parseInt(digits, 16));
-        i += 2;
-    }
-    return Buffer.from(bytes);
-}
-/** Node reads header bytes as latin1; a raw UTF-8 name then arrives as mojibake, so undo that. */
-function decodeRawUtf8(value) {
-    if (!/[\u0080-\u00ff]/.test(value) || /[\u0100-\uffff]/.test(value))
-        return value;
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(value, 'latin1'));
-    }
-    catch {
-        return value;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/download/extract.ts
-
-
-
-
-
-
-
-
-
-const LISTED_PROBLEMS = 5;
-const CONTROL_CHARACTER = /\p{Cc}/u;
-const extract_FORBIDDEN_ON_WINDOWS = /[<>:"|?*]/;
-const RENAME_ATTEMPTS = 5;
-/** The folder a package is unpacked into: beside it, named after it without its extension. */
-function extractedFolderFor(filePath) {
-    const { dir, name, ext } = external_node_path_default().parse(filePath);
-    return external_node_path_default().join(dir, ext ? name : `${name}-extracted`);
-}
-/**
- * Unpacks a zip package into `destinationDir`, replacing what is there. Every entry is checked
- * first, so an unsafe package writes nothing; the files then go to a temporary sibling folder that
- * takes the destination's place only once every entry was written and verified.
- */
-async function extractPackage(zipPath, destinationDir) {
-    const entries = await readZipEntries(zipPath);
-    const plan = planExtraction(entries, external_node_path_default().basename(zipPath));
-    const destination = external_node_path_default().resolve(destinationDir);
-    const staging = `${destination}.partial-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(destination), { recursive: true });
-    await (0,promises_namespaceObject.mkdir)(staging);
-    try {
-        const result = await writeEntries(zipPath, plan, staging);
-        await (0,promises_namespaceObject.rm)(destination, { recursive: true, force: true });
-        await renameWithRetry(staging, destination);
-        return result;
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
-        if (error instanceof ActionError)
-            throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        throw new ActionError(`Could not unpack ${external_node_path_default().basename(zipPath)} into ${destination}: ${message}`, undefined, { cause: error });
-    }
-}
-/** Throws the same `UnsafeArchiveError` as `extractPackage` would, without writing anything. */
-async function assertSafeToExtract(zipPath) {
-    planExtraction(await readZipEntries(zipPath), external_node_path_default().basename(zipPath));
-}
-/** Checks every entry and returns them with their paths, or throws naming the unsafe ones. */
-function planExtraction(entries, packageName) {
-    const problems = [];
-    const planned = [];
-    for (const entry of entries) {
-        const segments = entry.name.split(/[/\\]/).filter(segment => segment !== '' && segment !== '.');
-        const problem = describeUnsafeEntry(entry, segments);
-        if (problem)
-            problems.push(`${JSON.stringify(entry.name)}: ${problem}`);
-        else
-            planned.push({ entry, segments });
-    }
-    problems.push(...findCollisions(planned));
-    if (problems.length > 0)
-        throw unsafePackageError(packageName, problems);
-    return planned;
-}
-function describeUnsafeEntry(entry, segments) {
-    const { name } = entry;
-    if (name === '')
-        return 'has an empty name';
-    if (CONTROL_CHARACTER.test(name))
-        return 'contains a NUL or control character';
-    if (/^[/\\]{2}/.test(name))
-        return 'is a UNC path';
-    if (/^[/\\]/.test(name))
-        return 'is an absolute path';
-    if (/^[a-z]:/i.test(name))
-        return 'starts with a drive letter';
-    if (segments.includes('..'))
-        return 'contains a ".." segment';
-    if (entry.isSymlink)
-        return 'is a symbolic link';
-    if (entry.isEncrypted)
-        return 'is encrypted';
-    if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATED) {
-        return `uses unsupported compression method ${entry.method}`;
-    }
-    if (extract_FORBIDDEN_ON_WINDOWS.test(name))
-        return 'contains a character Windows does not allow (<>:"|?*)';
-    // Windows drops trailing dots and spaces and maps device names, so such a path would not be the
-    // one this check saw.
-    if (segments.some(segment => /[. ]$/.test(segment)))
-        return 'has a part ending in a dot or space';
-    if (segments.some(isWindowsDeviceName))
-        return 'uses a Windows device name (CON, NUL, COM1, ...)';
-    if (segments.length === 0 && !entry.isDirectory)
-        return 'has no file name';
-    return undefined;
-}
-/** Entries that land on the same path on a case-insensitive file system, or a file used as a
- * folder by another entry. Repeated folder entries are harmless. */
-function findCollisions(planned) {
-    const problems = [];
-    const files = new Map();
-    const folders = new Map();
-    for (const { entry, segments } of planned) {
-        const keys = segments.map((_, index) => collisionKey(segments.slice(0, index + 1)));
-        const ownKey = keys.pop();
-        for (const key of keys)
-            if (!folders.has(key))
-                folders.set(key, entry.name);
-        if (ownKey === undefined)
-            continue;
-        if (entry.isDirectory) {
-            if (!folders.has(ownKey))
-                folders.set(ownKey, entry.name);
-            continue;
-        }
-        const earlier = files.get(ownKey);
-        if (earlier !== undefined) {
-            problems.push(`${JSON.stringify(earlier)} and ${JSON.stringify(entry.name)}: map to the same file`);
-        }
-        else {
-            files.set(ownKey, entry.name);
-        }
-    }
-    for (const [key, fileName] of files) {
-        const folderName = folders.get(key);
-        if (folderName !== undefined) {
-            problems.push(`${JSON.stringify(fileName)} and ${JSON.stringify(folderName)}: the same path is both a file and a folder`);
-        }
-    }
-    return problems;
-}
-function collisionKey(segments) {
-    return segments.join('/').normalize('NFC').toLowerCase();
-}
-function unsafePackageError(packageName, problems) {
-    const listed = problems.slice(0, LISTED_PROBLEMS).map(problem => `  - ${problem}`);
-    if (problems.length > LISTED_PROBLEMS) {
-        listed.push(`  - and ${problems.length - LISTED_PROBLEMS} more`);
-    }
-    return new UnsafeArchiveError(`The package ${packageName} was not unpacked: ${problems.length} of its entries are unsafe ` +
-        `(they could be written outside the destination folder or are not plain files):\n` +
-        listed.join('\n'), 'Nothing was written. The package may be corrupt or malicious: report it to its publisher.');
-}
-async function writeEntries(zipPath, plan, root) {
-    const result = { files: 0, bytes: 0 };
-    for (const { entry, segments } of plan) {
-        if (segments.length === 0)
-            continue;
-        const target = resolveInside(root, segments, entry.name);
-        if (entry.isDirectory) {
-            await (0,promises_namespaceObject.mkdir)(target, { recursive: true });
-            continue;
-        }
-        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(target), { recursive: true });
-        // 'wx': never write through something already there.
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(await openEntryStream(zipPath, entry), (0,external_node_fs_namespaceObject.createWriteStream)(target, { flags: 'wx' }));
-        result.files++;
-        result.bytes += entry.uncompressedSize;
-    }
-    return result;
-}
-/** Defence in depth: the checked entry names must never resolve outside the folder. */
-function resolveInside(root, segments, entryName) {
-    const target = external_node_path_default().resolve(root, ...segments);
-    const relative = external_node_path_default().relative(root, target);
-    if (relative === '' ||
-        relative === '..' ||
-        relative.startsWith(`..${(external_node_path_default()).sep}`) ||
-        external_node_path_default().isAbsolute(relative)) {
-        throw new UnsafeArchiveError(`The package entry ${JSON.stringify(entryName)} resolves outside the destination folder.`);
-    }
-    return target;
-}
-/** On Windows a virus scanner can briefly hold a fresh folder open, failing the rename. */
-async function renameWithRetry(from, to) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            await (0,promises_namespaceObject.rename)(from, to);
-            return;
-        }
-        catch (error) {
-            const code = error.code;
-            const transient = code === 'EPERM' || code === 'EACCES' || code === 'EBUSY';
-            if (!transient || attempt >= RENAME_ATTEMPTS)
-                throw error;
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(100 * attempt);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/download/package-type.ts
-
-
-const APP_MARKERS = new Set(['appinfo.xml']);
-const PROTOCOL_MARKERS = new Set(['protocol.xml', 'protocol/protocol.xml']);
-/**
- * What the package is, from the files it holds: a DataMiner application package has AppInfo.xml at
- * its root, a protocol package Protocol.xml at its root or in Protocol/. Anything else, including
- * a file that is not a (readable) zip, is 'unknown'. Only I/O errors such as a missing file throw.
- */
-async function detectPackageType(filePath) {
-    if (!(await isZipFile(filePath)))
-        return 'unknown';
-    let names;
-    try {
-        const entries = await readZipEntries(filePath);
-        names = new Set(entries.filter(entry => !entry.isDirectory).map(entry => normalize(entry.name)));
-    }
-    catch (error) {
-        if (error instanceof UnsafeArchiveError)
-            return 'unknown';
-        throw error;
-    }
-    if (hasAny(names, APP_MARKERS))
-        return 'dmapp';
-    if (hasAny(names, PROTOCOL_MARKERS))
-        return 'dmprotocol';
-    return 'unknown';
-}
-function normalize(entryName) {
-    return entryName.replace(/\\/g, '/').toLowerCase();
-}
-function hasAny(names, markers) {
-    for (const marker of markers)
-        if (names.has(marker))
-            return true;
-    return false;
-}
-
-;// CONCATENATED MODULE: ./src/download/save-stream.ts
-
-
-
-
-
-
-
-
-/** A temporary name in `dir`, so the final rename never crosses file systems. */
-function temporaryPathIn(dir) {
-    return external_node_path_default().join(dir, `.dataminer-catalog-${(0,external_node_crypto_.randomUUID)()}.partial`);
-}
-/**
- * Streams a download's body to a temporary file in `dir`, hashing it on the way. A broken,
- * stalled or short body removes the file and throws a TransportError, so the attempt can be
- * repeated; nothing of it is left behind.
- */
-async function saveBodyToTempFile(response, dir, idleMs) {
-    const tempPath = temporaryPathIn(dir);
-    const counter = new HashingCounter();
-    const watchdog = new IdleWatchdog(idleMs);
-    const declared = Number(response.headers['content-length']);
-    try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(response, watchdog, counter, (0,external_node_fs_namespaceObject.createWriteStream)(tempPath, { flags: 'wx' }));
-        if (Number.isFinite(declared) &&
-            response.headers['content-length'] !== undefined &&
-            counter.bytes !== declared) {
-            throw new TransportError(`The download ended after ${counter.bytes} of the ${declared} bytes the server announced.`, true);
-        }
-        return {
-            tempPath,
-            size: counter.bytes,
-            sha256: counter.digest(),
-            contentDisposition: response.headers['content-disposition']
-        };
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
-        if (isFileSystemError(error))
-            throw error;
-        throw bodyBroken(error);
-    }
-}
-function isFileSystemError(error) {
-    const code = error?.code;
-    return (code === 'ENOSPC' ||
-        code === 'EACCES' ||
-        code === 'EPERM' ||
-        code === 'EROFS' ||
-        code === 'EEXIST');
-}
-
-;// CONCATENATED MODULE: ./src/download/download.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * Puts a package in the destination folder: from the tool cache when it holds this version,
- * otherwise from the API. The file appears under its final name only once it is complete and
- * verified; any failure removes what was written.
- */
-async function downloadPackage(request, client, cache) {
-    await (0,promises_namespaceObject.mkdir)(request.destination, { recursive: true });
-    const cached = cache ? await takeFromCache(request, cache) : undefined;
-    let verified;
-    let attempts = 0;
-    if (cached) {
-        verified = cached;
-    }
-    else {
-        const answer = await client.download(request.catalogId, request.version, response => saveBodyToTempFile(response, request.destination, request.timeoutMs));
-        attempts = answer.attempts;
-        const saved = answer.value;
-        verified = await verify(request, saved.tempPath, saved.size, saved.sha256, saved.contentDisposition);
-    }
-    const finalPath = external_node_path_default().join(request.destination, verified.fileName);
-    try {
-        // A package that cannot be unpacked safely fails before anything appears at the destination.
-        if (request.extract)
-            await assertSafeToExtract(verified.tempPath);
-        await (0,promises_namespaceObject.rename)(verified.tempPath, finalPath);
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(verified.tempPath, { force: true });
-        throw error;
-    }
-    info(`Saved ${verified.fileName} (${formatBytes(verified.size)}, SHA-256 ${verified.sha256}).`);
-    if (cache && !cached) {
-        const stored = await cache.store(finalPath, {
-            catalogId: request.catalogId,
-            version: request.version,
-            fileName: verified.fileName,
-            size: verified.size,
-            sha256: verified.sha256,
-            packageType: verified.packageType
-        });
-        if (stored)
-            info('Added the package to the tool cache for later runs on this runner.');
-    }
-    let extractedPath;
-    if (request.extract) {
-        extractedPath = extractedFolderFor(finalPath);
-        const { files } = await extractPackage(finalPath, extractedPath);
-        info(`Unpacked ${files} file(s) into ${extractedPath}.`);
-    }
-    return {
-        version: request.version,
-        path: finalPath,
-        fileName: verified.fileName,
-        size: verified.size,
-        sha256: verified.sha256,
-        packageType: verified.packageType,
-        cacheHit: Boolean(cached),
-        extractedPath,
-        attempts
-    };
-}
-/** Checks a freshly downloaded temporary file and decides its final name. */
-async function verify(request, tempPath, size, sha256, contentDisposition) {
-    try {
-        assertExpectedDigest(request, sha256);
-        const packageType = await detectPackageType(tempPath);
-        if (packageType === 'unknown') {
-            core_warning('The downloaded file is not a recognisable .dmapp or .dmprotocol package (package-type: unknown).');
-        }
-        const sent = fileNameFromContentDisposition(contentDisposition);
-        const safe = sent === undefined ? undefined : safeBaseName(sent);
-        if (sent !== undefined && safe !== sent)
-            info(`The server's file name was reduced to a safe name: ${safe ?? '(none)'}.`);
-        const fileName = safe ?? fallbackFileName(request.catalogId, request.version, packageType);
-        return { tempPath, fileName, size, sha256, packageType };
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
-        throw error;
-    }
-}
-function assertExpectedDigest(request, sha256) {
-    if (request.expectedSha256 && request.expectedSha256 !== sha256) {
-        throw new IntegrityError(`The package's SHA-256 is ${sha256}, not the expected ${request.expectedSha256}; nothing was kept.`, 'Check expected-sha256 against the version you asked for; a registered Catalog version never changes.');
-    }
-}
-/** Copies the cached package next to the destination, verifying it on the way; undefined on a miss. */
-async function takeFromCache(request, cache) {
-    const hit = await cache.lookup(request.catalogId, request.version);
-    if (!hit) {
-        info(`Version ${request.version} is not in the tool cache yet.`);
-        return undefined;
-    }
-    const tempPath = temporaryPathIn(request.destination);
-    const copy = await copyWithDigest(hit.filePath, tempPath);
-    if (copy.sha256 !== hit.entry.sha256) {
-        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
-        core_warning('The cached copy of this version is damaged; downloading it again.');
-        return undefined;
-    }
-    try {
-        assertExpectedDigest(request, copy.sha256);
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
-        throw error;
-    }
-    info(`Found version ${request.version} in the tool cache: no download request needed.`);
-    return {
-        tempPath,
-        fileName: safeBaseName(hit.entry.fileName) ??
-            fallbackFileName(request.catalogId, request.version, hit.entry.packageType),
-        size: copy.size,
-        sha256: copy.sha256,
-        packageType: hit.entry.packageType
-    };
-}
-
-;// CONCATENATED MODULE: ./src/http/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
-    random: () => Math.random()
-};
-
-;// CONCATENATED MODULE: ./src/http/redirects.ts
-
-const MAX_REDIRECTS = 5;
-/**
- * Where a redirect leads, and whether the API key may go along: only to the origin of base-url.
- * The toolkit's own redirect handling strips only `Authorization`, which is why this is ours.
- */
-function followRedirect(from, location, apiOrigin) {
-    if (!location)
-        throw new RedirectError(`The server answered ${from.origin} with a redirect without a Location header.`);
-    let url;
-    try {
-        url = new URL(location, from);
-    }
-    catch {
-        throw new RedirectError(`The server redirected to an unreadable address.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new RedirectError(`The server redirected to a ${url.protocol} address; only http and https are followed.`);
-    }
-    if (from.protocol === 'https:' && url.protocol === 'http:') {
-        throw new RedirectError(`The server redirected from https to plain http (${url.host}); the action refuses to downgrade.`);
-    }
-    return { url, sendKey: url.origin === apiOrigin };
-}
-
-;// CONCATENATED MODULE: ./src/http/retry-after.ts
-/**
- * Reads a Retry-After header: delta-seconds ("120") or an HTTP-date. Returns the wait in
- * milliseconds (never negative), or undefined when the header is absent or unreadable.
- */
-function parseRetryAfter(value, nowMs) {
-    const text = (Array.isArray(value) ? value[0] : value)?.trim();
-    if (!text)
-        return undefined;
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    // Only accept something that looks like a date, so "soon" or "-5" are not read as one.
-    if (!/[a-z]/i.test(text) || !/\d{4}/.test(text))
-        return undefined;
-    const at = Date.parse(text);
-    if (Number.isNaN(at))
-        return undefined;
-    return Math.max(0, at - nowMs);
-}
-
-;// CONCATENATED MODULE: ./src/http/retry-policy.ts
-// Which outcomes are worth another attempt, and how long to wait when the server does not say.
-/** The documented refill interval of the Key Catalog API's token bucket. */
-const RATE_LIMIT_REFILL_MS = 36_000;
-/** Rejections of the rate limit: the request was not processed, so even a deploy may be repeated. */
-function isRateLimitStatus(status) {
-    return status === 429 || status === 503;
-}
-/** Server faults worth repeating for a request that changes nothing. */
-function isTransientServerStatus(status) {
-    return status === 500 || status === 502 || status === 504;
-}
-function isRedirectStatus(status) {
-    return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-/**
- * Exponential backoff with jitter, capped at the refill interval. A rate-limit rejection starts
- * higher than a fault because an empty bucket gains one token per 36 s: four waits from 4 s add
- * up to more than that, so the default five attempts survive an empty bucket.
- */
-function backoffMs(attempt, rateLimited, random) {
-    const base = rateLimited ? 4_000 : 1_000;
-    const nominal = Math.min(RATE_LIMIT_REFILL_MS, base * 2 ** (attempt - 1));
-    const jittered = nominal * (0.8 + 0.4 * random);
-    return Math.round(Math.min(RATE_LIMIT_REFILL_MS, jittered));
-}
-
-;// CONCATENATED MODULE: ./src/http/request.ts
-
-
-
-
-
-
-
-
-
-
-const API_KEY_HEADER = 'Ocp-Apim-Subscription-Key';
-// Errors where the request cannot have reached the server.
-const NOT_CONNECTED = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'EADDRNOTAVAIL'
-]);
-function toolkitTransport(timeoutMs) {
-    const client = new lib_HttpClient('dataminer-catalog-action', [], {
-        allowRedirects: false,
-        allowRetries: false,
-        socketTimeout: timeoutMs,
-        keepAlive: false
-    });
-    return async (method, url, headers) => {
-        // An empty string makes the toolkit send `Content-Length: 0` on a bodiless POST.
-        const response = await client.request(method, url.href, method === 'GET' ? null : '', headers);
-        return response.message;
-    };
-}
-/**
- * The one place where requests are sent: retries with Retry-After and backoff within the two
- * budgets, follows redirects without leaking the key, and logs every wait.
- */
-class ApiRequester {
-    options;
-    clock;
-    transport;
-    apiOrigin;
-    constructor(options) {
-        this.options = options;
-        this.clock = options.clock ?? systemClock;
-        this.transport = options.transport ?? toolkitTransport(options.timeoutMs);
-        this.apiOrigin = options.baseUrl.origin;
-    }
-    async send(request) {
-        let attempt = 1;
-        try {
-            for (;; attempt++) {
-                const outcome = await this.attempt(request, attempt);
-                if ('value' in outcome)
-                    return outcome;
-                await this.waitBeforeRetry(request, attempt, outcome);
-            }
-        }
-        catch (error) {
-            if (error instanceof ActionError)
-                error.attempts ??= attempt;
-            throw error;
-        }
-    }
-    async attempt(request, attempt) {
-        let message;
-        try {
-            message = await this.exchange(request);
-        }
-        catch (error) {
-            if (error instanceof TransportError)
-                return { kind: 'transport', error };
-            throw error;
-        }
-        const status = message.statusCode ?? 0;
-        if (status >= 200 && status < 300) {
-            try {
-                return { value: await request.read(message), status, attempts: attempt };
-            }
-            catch (error) {
-                message.destroy();
-                if (error instanceof TransportError)
-                    return { kind: 'transport', error };
-                throw error;
-            }
-        }
-        const body = await readText(message, this.options.timeoutMs, 4096).catch(() => '');
-        const error = new HttpStatusError(status, message.statusMessage ?? '', snippet(redact(body)), attempt);
-        const retryable = isRateLimitStatus(status) || (!request.changesState && isTransientServerStatus(status));
-        if (!retryable)
-            throw error;
-        return { kind: 'status', error, retryAfterMs: retryAfter(message.headers, this.clock.now()) };
-    }
-    /** One exchange, redirects included; resolves with the final answer's head. */
-    async exchange(request) {
-        let url = request.url;
-        let method = request.method;
-        let sendKey = url.origin === this.apiOrigin;
-        for (let hop = 0;; hop++) {
-            const headers = { ...request.headers };
-            if (sendKey)
-                headers[API_KEY_HEADER] = this.options.apiKey;
-            core_debug(`${method} ${url.origin}${url.pathname}${url.search}${sendKey ? '' : ' (without the key)'}`);
-            this.options.budget.recordRequest();
-            const message = await this.transport(method, url, headers).catch(error => {
-                throw this.transportError(error, url);
-            });
-            const status = message.statusCode ?? 0;
-            if (!isRedirectStatus(status))
-                return message;
-            message.resume();
-            if (hop >= MAX_REDIRECTS) {
-                throw new RedirectError(`The server redirected more than ${MAX_REDIRECTS} times; the action stopped following it.`);
-            }
-            const next = followRedirect(url, message.headers.location, this.apiOrigin);
-            core_debug(`Redirected (HTTP ${status}) to ${next.url.origin}${next.sendKey ? '' : '; the key stays behind'}`);
-            if (status === 303)
-                method = 'GET';
-            url = next.url;
-            sendKey = next.sendKey;
-        }
-    }
-    transportError(error, url) {
-        if (error instanceof TransportError)
-            return error;
-        const code = error?.code;
-        const text = error instanceof Error ? error.message : String(error);
-        if (text.startsWith('Request timeout')) {
-            return new TransportError(`No answer from ${url.host} within ${formatDuration(this.options.timeoutMs)} (timeout-seconds).`, true, { cause: error });
-        }
-        if (code && NOT_CONNECTED.has(code)) {
-            return new TransportError(`Could not connect to ${url.host} (${code}).`, false, {
-                cause: error
-            });
-        }
-        return new TransportError(`The connection to ${url.host} failed (${code ?? redact(text)}).`, true, { cause: error });
-    }
-    async waitBeforeRetry(request, attempt, failure) {
-        const { maxAttempts, budget } = this.options;
-        if (failure.kind === 'transport' && request.changesState && failure.error.requestSent)
-            throw failure.error;
-        const rateLimited = failure.kind === 'status' && isRateLimitStatus(failure.error.status);
-        const serverWaitMs = failure.kind === 'status' ? failure.retryAfterMs : undefined;
-        const retryAt = serverWaitMs === undefined ? undefined : new Date(this.clock.now() + serverWaitMs);
-        if (attempt >= maxAttempts)
-            throw this.exhausted(request, attempt, failure, retryAt);
-        const waitMs = serverWaitMs ?? backoffMs(attempt, rateLimited, this.clock.random());
-        if (!budget.fits(waitMs))
-            throw this.overBudget(request, attempt, failure, waitMs, retryAt);
-        const why = serverWaitMs === undefined ? 'backoff' : 'as the server asked with Retry-After';
-        info(`${capitalize(request.label)}: attempt ${attempt} of ${maxAttempts} ${describe(failure)}. ` +
-            `Waiting ${formatDuration(waitMs)} (${why}); ${formatDuration(budget.remainingMs - waitMs)} of max-wait-seconds left after that.`);
-        budget.recordWait({ label: request.label, attempt, reason: describe(failure), ms: waitMs });
-        await this.clock.sleep(waitMs);
-    }
-    exhausted(request, attempts, failure, retryAt) {
-        if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
-            return new RateLimitError(`The ${request.label} request was still rejected by the rate limit (HTTP ${failure.error.status}) after ${attempts} attempt(s).`, failure.error.status, attempts, retryAt, `${RATE_LIMIT_POLICY}${retryAt ? ` The server said to retry at ${formatInstant(retryAt)}.` : ''} ` +
-                'Raise max-attempts, or run the step later.');
-        }
-        if (attempts === 1)
-            return failure.error;
-        if (failure.kind === 'status')
-            return failure.error;
-        return new TransportError(`${failure.error.message} Gave up after ${attempts} attempts.`, failure.error.requestSent, { cause: failure.error });
-    }
-    overBudget(request, attempts, failure, waitMs, retryAt) {
-        const { budget } = this.options;
-        const left = `${formatDuration(budget.remainingMs)} left of max-wait-seconds (${budget.maxWaitMs / 1000})`;
-        const neededSeconds = Math.ceil((budget.totalWaitedMs + waitMs) / 1000);
-        if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
-            const asked = retryAt
-                ? `the server asks to wait ${formatDuration(waitMs)} (until ${formatInstant(retryAt)})`
-                : `the next attempt would need a ${formatDuration(waitMs)} wait`;
-            return new RateLimitError(`The ${request.label} request was rejected by the rate limit (HTTP ${failure.error.status}) and ${asked}, more than the ${left}.`, failure.error.status, attempts, retryAt, `${retryAt ? `The limit resets at ${formatInstant(retryAt)}: run the step again then, or` : 'Run the step again later, or'} ` +
-                `raise max-wait-seconds to at least ${neededSeconds}. ${RATE_LIMIT_POLICY}`);
-        }
-        if (failure.kind === 'status')
-            return failure.error;
-        return new TransportError(`${failure.error.message} A further attempt would need a ${formatDuration(waitMs)} wait, more than the ${left}.`, failure.error.requestSent, { cause: failure.error });
-    }
-}
-const RATE_LIMIT_POLICY = 'The Key Catalog API allows a burst of 100 requests per IP address, then one every 36 s, and rejects the rest.';
-function retryAfter(headers, nowMs) {
-    return parseRetryAfter(headers['retry-after'], nowMs);
-}
-function describe(failure) {
-    if (failure.kind === 'transport')
-        return `failed: ${failure.error.message}`;
-    const { status, statusText } = failure.error;
-    const text = statusText ? ` ${statusText}` : '';
-    return isRateLimitStatus(status)
-        ? `was rejected by the rate limit (HTTP ${status}${text})`
-        : `failed with HTTP ${status}${text}`;
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/http/step-budget.ts
-// The wait budget (`max-wait-seconds`) is shared by every request of the step, and so are the
-// figures the summary reports.
-class StepBudget {
-    maxWaitMs;
-    waitedMs = 0;
-    requestsSent = 0;
-    waits = [];
-    constructor(maxWaitMs) {
-        this.maxWaitMs = maxWaitMs;
-    }
-    get remainingMs() {
-        return Math.max(0, this.maxWaitMs - this.waitedMs);
-    }
-    get totalWaitedMs() {
-        return this.waitedMs;
-    }
-    /** HTTP requests sent by the step, redirect hops and retries included. */
-    get requests() {
-        return this.requestsSent;
-    }
-    fits(ms) {
-        return ms <= this.remainingMs;
-    }
-    recordWait(record) {
-        this.waitedMs += record.ms;
-        this.waits.push(record);
-    }
-    recordRequest() {
-        this.requestsSent += 1;
     }
 }
 
@@ -34842,7 +33443,7 @@ const lowercase = /^[^A-Z]*$/;
 // regex for string with no lowercase letters
 const uppercase = /^[^a-z]*$/;
 // regex for hexadecimal strings (any length)
-const regexes_hex = /^[0-9a-fA-F]*$/;
+const hex = /^[0-9a-fA-F]*$/;
 // Hash regexes for different algorithms and encodings
 // Helper function to create base64 regex with exact length and padding
 function fixedBase64(bodyLength, padding) {
@@ -39137,7 +37738,7 @@ function _check(fn, params) {
     return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function api_describe(description) {
+function describe(description) {
     const ch = new $ZodCheck({ check: "describe" });
     ch._zod.onattach = [
         (inst) => {
@@ -42864,7 +41465,7 @@ function superRefine(fn, params) {
     return _superRefine(fn, params);
 }
 // Re-export describe and meta from core
-const schemas_describe = api_describe;
+const schemas_describe = describe;
 const schemas_meta = meta;
 const ZodInstanceOf = /*@__PURE__*/ $constructor("ZodInstanceOf", (inst, def) => {
     ZodCustom.init(inst, def);
@@ -42922,11 +41523,13 @@ function preprocess(fn, schema) {
 ;// CONCATENATED MODULE: ./src/inputs/schema.ts
 
 
+
 /** Every input declared in action.yml, in the order they are validated and reported. */
 const INPUT_NAMES = [
     'api-key',
     'catalog-id',
     'version',
+    'allow-prerelease',
     'operation',
     'coordination-id',
     'path',
@@ -42941,16 +41544,19 @@ const INPUT_NAMES = [
 const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GUID_EXPECTED = 'expected 8-4-4-4-12 hexadecimal digits, like 2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37';
 const SHA256_PATTERN = /^[0-9a-f]{64}$/i;
-const schema_CONTROL_CHARACTER = /\p{Cc}/u;
+const CONTROL_CHARACTER = /\p{Cc}/u;
+// In a `u` regex a surrogate pair is one code point, so this finds only lone halves.
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
 const SPACE_CHARACTER = /[\p{Z}\ufeff]/u;
-const WHITESPACE_OR_CONTROL = /[\s\p{Cc}\p{Z}]/u;
 // Anything an HTTP header value cannot carry that the control and space checks do not report.
 const NOT_HEADER_SAFE = /[^\p{Cc}\p{Z}\ufeff\x21-\x7e]/u;
 const TRUTHY = ['true', 'True', 'TRUE'];
 const FALSY = ['false', 'False', 'FALSE'];
 const MAX_SHOWN_LENGTH = 60;
 const REQUIRED = 'is required but was not given';
-const VERSION_EXPECTED = 'expected a version like 1.0.0.1 or 2.0.0-CU1, latest or latest-prerelease';
+const MAX_VERSION_LENGTH = 128;
+const VERSION_EXPECTED = 'expected a version as registered (1.0.0.1, 2.0.0-CU1), latest, latest-prerelease, or a ' +
+    'range such as 1.0.0.x';
 /** A value as shown in a message: trimmed, shortened, quoted, control characters escaped. */
 function quote(value) {
     const text = String(value).trim();
@@ -42977,25 +41583,50 @@ function schema_guid(text = schemas_string()) {
 // Never puts the key itself in a message.
 const apiKey = schemas_string({ error: REQUIRED })
     .max(512, 'is longer than 512 characters; is it the organization key?')
-    .refine(key => !schema_CONTROL_CHARACTER.test(key), 'contains control characters (a line break?)')
+    .refine(key => !CONTROL_CHARACTER.test(key), 'contains control characters (a line break?)')
     .refine(key => !SPACE_CHARACTER.test(key), 'contains spaces; give the key alone')
     .refine(key => !NOT_HEADER_SAFE.test(key), 'contains characters other than visible ASCII, which an HTTP header cannot carry');
 const LATEST = {
-    latest: { kind: 'latest', includePrereleases: false },
-    'latest-prerelease': { kind: 'latest', includePrereleases: true }
+    latest: { kind: 'latest', prerelease: false },
+    'latest-prerelease': { kind: 'latest', prerelease: true }
 };
-// The version becomes one URL path segment, hence no '.' or '..'.
+function versionInput(text, ctx) {
+    const latest = LATEST[text.toLowerCase()];
+    if (latest)
+        return latest;
+    const prefix = parseRange(text);
+    if (prefix)
+        return { kind: 'range', range: text, prefix };
+    // A typo of a range is refused rather than sent as an exact version: no one registers a
+    // version like `1..x` or `1.x.2`, and sending it would spend a rate-limited request on a 404.
+    if (isMalformedRange(text)) {
+        ctx.addIssue(schema_issue(`${quote(text)} looks like a range but is not one: a range is one or more numbers ` +
+            'followed by .x, .X or .* (1.0.0.x, 2.x)', text));
+        return NEVER;
+    }
+    return { kind: 'exact', version: text };
+}
+// The Catalog accepts any version string, so only what cannot be sent as one URL path segment
+// is refused: control characters, text that is not valid Unicode, and '.' and '..', which a
+// URL drops. Spaces, '/', '%', '+' and any other character go percent-encoded. The length
+// limit is this action's own, far above any version seen in the Catalog.
 const schema_version = schemas_string({ error: REQUIRED })
-    .max(128, {
-    error: iss => `${quote(iss.input)} is longer than 128 characters (${VERSION_EXPECTED})`
+    .max(MAX_VERSION_LENGTH, {
+    error: iss => `${quote(iss.input)} is longer than ${MAX_VERSION_LENGTH} characters, the most this ` +
+        'action accepts'
 })
-    .refine(text => !WHITESPACE_OR_CONTROL.test(text), {
-    error: iss => `${quote(iss.input)} contains whitespace or control characters (${VERSION_EXPECTED})`
+    .refine(text => !CONTROL_CHARACTER.test(text), {
+    error: iss => `${quote(iss.input)} contains control characters (a line break or tab?), which a ` +
+        `version cannot hold (${VERSION_EXPECTED})`
+})
+    .refine(text => !LONE_SURROGATE.test(text), {
+    error: iss => `${quote(iss.input)} is not valid Unicode text (${VERSION_EXPECTED})`
 })
     .refine(text => text !== '.' && text !== '..', {
-    error: iss => `${quote(iss.input)} is not a version (${VERSION_EXPECTED})`
+    error: iss => `${quote(iss.input)} cannot be sent: a URL drops "." and ".." path segments ` +
+        `(${VERSION_EXPECTED})`
 })
-    .transform((text) => LATEST[text.toLowerCase()] ?? { kind: 'exact', version: text });
+    .transform(versionInput);
 const operation = schemas_enum(['auto', 'download', 'deploy'], {
     error: iss => `${quote(iss.input)} is not one of auto, download, deploy`
 });
@@ -43006,7 +41637,7 @@ const coordinationIds = schemas_string()
     .filter(item => item !== ''))
     .pipe(array(schema_guid()))
     .transform(ids => [...new Set(ids)]);
-const schema_path = schemas_string().refine(text => !schema_CONTROL_CHARACTER.test(text), {
+const schema_path = schemas_string().refine(text => !CONTROL_CHARACTER.test(text), {
     error: iss => `${quote(iss.input)} contains control characters`
 });
 // Like core.getBooleanInput. Not z.stringbool: its failure stops the cross-input check below,
@@ -43063,6 +41694,7 @@ const fields = object({
     'api-key': given(apiKey),
     'catalog-id': given(schema_guid(schemas_string({ error: REQUIRED }))),
     version: given(schema_version),
+    'allow-prerelease': given(schema_boolean().prefault('false')),
     operation: given(operation.prefault('auto')),
     'coordination-id': given(coordinationIds.prefault('')),
     path: given(schema_path.prefault('')),
@@ -43087,20 +41719,51 @@ function requireSystemForDeploy(input, ctx) {
     }
 }
 function ignoredInputWarnings(input, operation) {
+    const warnings = input['allow-prerelease'] && input.version.kind === 'exact'
+        ? ['allow-prerelease is ignored: version names an exact version, not latest or a range']
+        : [];
     if (operation === 'download') {
-        return input['coordination-id'].length > 0
-            ? ['coordination-id is ignored: operation is download (use deploy or auto to deploy)']
-            : [];
+        if (input['coordination-id'].length > 0) {
+            warnings.push('coordination-id is ignored: operation is download (use deploy or auto to deploy)');
+        }
+        return warnings;
     }
     const downloadOnly = [
         input.extract && 'extract',
         input['expected-sha256'] !== undefined && 'expected-sha256',
         input.path !== '' && 'path'
     ].filter(name => name !== false);
-    return downloadOnly.map(name => `${name} is ignored: it only applies to downloads`);
+    return [
+        ...warnings,
+        ...downloadOnly.map(name => `${name} is ignored: it only applies to downloads`)
+    ];
+}
+function versionRequest(input) {
+    const given = input.version;
+    const allowPrerelease = input['allow-prerelease'];
+    switch (given.kind) {
+        case 'exact':
+            return given;
+        case 'latest':
+            return { kind: 'latest', includePrereleases: given.prerelease || allowPrerelease };
+        case 'range':
+            return { ...given, includePrereleases: allowPrerelease };
+    }
+}
+/** The request as it is named in logs, messages and the summary. */
+function describeVersionRequest(request) {
+    switch (request.kind) {
+        case 'exact':
+            return request.version;
+        case 'latest':
+            // latest with allow-prerelease is latest-prerelease.
+            return request.includePrereleases ? 'latest-prerelease' : 'latest';
+        case 'range':
+            return request.includePrereleases ? `${request.range} with prereleases` : request.range;
+    }
 }
 function toSettings(input) {
-    const versionRequest = input.version;
+    const request = versionRequest(input);
     const operation = input.operation === 'auto'
         ? input['coordination-id'].length > 0
             ? 'deploy'
@@ -43109,12 +41772,8 @@ function toSettings(input) {
     return {
         apiKey: input['api-key'],
         catalogId: input['catalog-id'],
-        version: versionRequest.kind === 'exact'
-            ? versionRequest.version
-            : versionRequest.includePrereleases
-                ? 'latest-prerelease'
-                : 'latest',
-        versionRequest,
+        version: describeVersionRequest(request),
+        versionRequest: request,
         operation,
         coordinationIds: operation === 'deploy' ? input['coordination-id'] : [],
         path: input.path,
@@ -43158,6 +41817,1591 @@ function parseInputs(raw) {
     if (result.success)
         return result.data;
     throw new InputError(result.error.issues.map(describeIssue).map(redactKey(raw)));
+}
+
+;// CONCATENATED MODULE: ./src/catalog/resolve-version.ts
+
+
+
+
+const SHOWN_VERSIONS = 5;
+const SHOWN_LENGTH = 60;
+/**
+ * The exact version to use: as given, or for latest, latest-prerelease or a range the highest
+ * one the versions list holds (one request). Fails, before anything is downloaded or deployed,
+ * when nothing matches.
+ */
+async function resolveVersion(client, catalogId, request) {
+    if (request.kind === 'exact')
+        return request.version;
+    const { value: versions } = await client.listVersions(catalogId);
+    const chosen = selectVersion(catalogId, request, versions);
+    const others = versions.filter(version => parseVersion(version).kind === 'other');
+    if (others.length > 0) {
+        info(`Not considered: ${others.length} listed version(s) that are not numbered ("Other"): ` +
+            `${showList(others)}.`);
+    }
+    info(`Resolved "${describeVersionRequest(request)}" to version ${chosen} (from ${versions.length} listed).`);
+    return chosen;
+}
+function selectionOf(request) {
+    return {
+        range: request.kind === 'range' ? request.prefix : undefined,
+        includePrereleases: request.includePrereleases
+    };
+}
+/** The version a request resolves to among those listed; throws the error that says why none. */
+function selectVersion(catalogId, request, versions) {
+    const selection = selectionOf(request);
+    const chosen = pickHighest(versions, selection);
+    if (chosen !== undefined)
+        return chosen;
+    throw noMatchError(catalogId, request, versions);
+}
+function noMatchError(catalogId, request, versions) {
+    const name = describeVersionRequest(request);
+    const wanted = request.kind === 'range'
+        ? `${request.includePrereleases ? 'version' : 'release'} in range ${request.range}`
+        : request.includePrereleases
+            ? 'numbered version'
+            : 'release';
+    const prereleases = request.includePrereleases
+        ? []
+        : candidates(versions, { ...selectionOf(request), includePrereleases: true });
+    const onlyPrereleases = prereleases.length > 0 ? ` Only prereleases match, the highest ${show(prereleases[0])}.` : '';
+    const message = `Catalog item ${catalogId} has no ${wanted} to resolve "${name}" to.${onlyPrereleases} ` +
+        listed(versions);
+    if (versions.length === 0) {
+        return new ActionError(message, 'Check catalog-id, or register a version of the item first.');
+    }
+    const hints = [];
+    if (prereleases.length > 0) {
+        hints.push(request.kind === 'range'
+            ? 'set allow-prerelease: true to take a prerelease'
+            : 'use latest-prerelease to take a prerelease');
+    }
+    if (request.kind === 'range') {
+        const suggestion = suggestRange(versions, request.includePrereleases);
+        if (suggestion && suggestion !== request.range)
+            hints.push(`use a range such as ${suggestion}`);
+    }
+    hints.push('name an exact version');
+    return new ActionError(message, `${capitalize(joinWithOr(hints))}.`);
+}
+/** What the list holds, highest first, for the message. */
+function listed(versions) {
+    if (versions.length === 0)
+        return 'The API lists no versions for it.';
+    const highest = sortDescending(versions);
+    if (parseVersion(highest[0]).kind === 'other') {
+        return `None of the ${versions.length} version(s) it lists is numbered: ${showList(highest)}.`;
+    }
+    const shown = highest.slice(0, SHOWN_VERSIONS).map(show).join(', ');
+    return `The highest versions it lists: ${shown} (${versions.length} in all).`;
+}
+/** The first few versions, and how many more there are. */
+function showList(versions) {
+    const shown = versions.slice(0, SHOWN_VERSIONS).map(show).join(', ');
+    const more = versions.length - SHOWN_VERSIONS;
+    return more > 0 ? `${shown} and ${more} more` : shown;
+}
+/** A version as shown in a message: plain when it is plain, quoted otherwise. */
+function show(version) {
+    const short = version.length > SHOWN_LENGTH ? `${version.slice(0, SHOWN_LENGTH - 3)}...` : version;
+    return /^[\w.+-]+$/.test(short) ? short : JSON.stringify(short);
+}
+/**
+ * The range the Catalog files the highest candidate version in (A.B.C.D in A.B.C, A.B.C in A,
+ * other depths in all but their last number); undefined when there is no such version.
+ */
+function suggestRange(versions, includePrereleases) {
+    const highest = parseVersion(candidates(versions, { includePrereleases })[0] ?? '');
+    if (highest.kind === 'other' || highest.numbers.length < 2)
+        return undefined;
+    const prefix = highest.numbers.length === 3 ? highest.numbers.slice(0, 1) : highest.numbers.slice(0, -1);
+    return `${prefix.join('.')}.x`;
+}
+function joinWithOr(items) {
+    if (items.length < 2)
+        return items.join('');
+    return `${items.slice(0, -1).join(', ')}, or ${items[items.length - 1]}`;
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/deploy.ts
+
+
+/**
+ * Deploys one version to each system in turn. Each system gets its own attempts and all share the
+ * step's wait budget; a failed system does not stop the others.
+ */
+async function deployToSystems(client, catalogId, version, coordinationIds) {
+    const results = [];
+    for (const [index, coordinationId] of coordinationIds.entries()) {
+        const position = coordinationIds.length > 1 ? ` (${index + 1} of ${coordinationIds.length})` : '';
+        info(`Deploying version ${version} to system ${coordinationId}${position}...`);
+        try {
+            const answer = await client.deploy(catalogId, version, coordinationId);
+            info(`Accepted by the API: deployment ${answer.deploymentId} for system ${coordinationId}.`);
+            results.push({ coordinationId, attempts: answer.attempts, deploymentId: answer.deploymentId });
+        }
+        catch (thrown) {
+            const error = toError(thrown);
+            info(`System ${coordinationId} failed: ${error.message}`);
+            results.push({ coordinationId, attempts: attemptsOf(error), error });
+        }
+    }
+    return results;
+}
+function attemptsOf(error) {
+    return error instanceof ActionError && error.attempts !== undefined ? error.attempts : 1;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/download/hashing.ts
+
+
+/** Passes bytes through while computing their SHA-256 and counting them. */
+class HashingCounter extends external_node_stream_.Transform {
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    bytes = 0;
+    _transform(chunk, _encoding, done) {
+        this.hash.update(chunk);
+        this.bytes += chunk.length;
+        done(null, chunk);
+    }
+    /** Lowercase hex; call once, after the stream has finished. */
+    digest() {
+        return this.hash.digest('hex');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/download/cache.ts
+
+
+
+
+
+
+
+const ENTRY_FILE = 'entry.json';
+/**
+ * Downloaded packages kept in the runner's tool cache, one folder per item and exact version.
+ * A Catalog version is registered once and never changes, so an entry never goes stale.
+ *
+ * The layout follows the tool cache's `<tool>/<version>` convention, but `@actions/tool-cache`
+ * itself is not used: its find() passes versions through semver.clean(), which turns a
+ * four-part connector version such as 1.0.0.1 into nothing, so such entries would never be found.
+ */
+class PackageCache {
+    root;
+    constructor(root) {
+        this.root = root;
+    }
+    /** `$RUNNER_TOOL_CACHE`, when the runner provides one. */
+    static fromEnvironment() {
+        const root = process.env['RUNNER_TOOL_CACHE'];
+        return root ? new PackageCache(root) : undefined;
+    }
+    entryDir(catalogId, version) {
+        // Versions may hold characters a file system refuses, and differ only in case: encode them
+        // and add a short digest of the exact string so two versions never share a folder.
+        const digest = (0,external_node_crypto_.createHash)('sha256').update(version).digest('hex').slice(0, 8);
+        const readable = encodeURIComponent(version).replace(/[*]/g, '_').slice(0, 80);
+        return external_node_path_default().join(this.root, 'dataminer-catalog', catalogId.toLowerCase(), `${readable}-${digest}`);
+    }
+    /** The complete entry for this version, or undefined. Reads only the small entry file. */
+    async lookup(catalogId, version) {
+        const dir = this.entryDir(catalogId, version);
+        try {
+            const entry = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, ENTRY_FILE), 'utf8'));
+            if (entry.version !== version || entry.catalogId !== catalogId.toLowerCase())
+                return undefined;
+            const filePath = external_node_path_default().join(dir, external_node_path_default().basename(entry.fileName));
+            const { size } = await (0,promises_namespaceObject.stat)(filePath);
+            if (size !== entry.size)
+                return undefined;
+            return { entry, filePath };
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /**
+     * Adds a verified package. The entry is assembled in a sibling folder and renamed into place,
+     * so a reader sees either a complete entry or none. Failing to cache never fails the step.
+     */
+    async store(filePath, entry) {
+        const dir = this.entryDir(entry.catalogId, entry.version);
+        const staging = `${dir}.partial-${(0,external_node_crypto_.randomUUID)()}`;
+        try {
+            await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
+            const copy = await copyWithDigest(filePath, external_node_path_default().join(staging, external_node_path_default().basename(entry.fileName)));
+            if (copy.sha256 !== entry.sha256)
+                throw new Error('the copy in the cache does not match the download');
+            await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(staging, ENTRY_FILE), JSON.stringify(entry, null, 2));
+            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+            await (0,promises_namespaceObject.rename)(staging, dir);
+            core_debug(`Cached ${entry.fileName} in ${dir}`);
+            return true;
+        }
+        catch (error) {
+            core_warning(`Could not add the package to the tool cache (${error.message}); the download itself is fine.`);
+            return false;
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+        }
+    }
+}
+/** Copies a file while hashing it; the destination must not exist yet. */
+async function copyWithDigest(from, to) {
+    const counter = new HashingCounter();
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(from), counter, (0,external_node_fs_namespaceObject.createWriteStream)(to, { flags: 'wx' }));
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(to, { force: true });
+        throw error;
+    }
+    return { size: counter.bytes, sha256: counter.digest() };
+}
+
+;// CONCATENATED MODULE: ./src/format.ts
+/** Seconds for people: "0.4 s", "2 s", "1 min 5 s". */
+function formatDuration(ms) {
+    const seconds = ms / 1000;
+    if (seconds < 10 && !Number.isInteger(seconds))
+        return `${seconds.toFixed(1)} s`;
+    const whole = Math.round(seconds);
+    if (whole < 120)
+        return `${whole} s`;
+    return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+}
+/** Sizes for people: "812 B", "1.4 MiB". */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+/** An instant as UTC, to the second: 2026-11-23 03:04:05 UTC. */
+function formatInstant(date) {
+    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/zip/crc32.ts
+// CRC-32 (IEEE 802.3), as used by zip. Node 20 has no zlib.crc32, so the table lives here.
+const TABLE = (() => {
+    const table = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+        let c = n;
+        for (let k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        table[n] = c >>> 0;
+    }
+    return table;
+})();
+/** Continues a running CRC-32 over `chunk`; start with `crc32(chunk)` (previous = 0). */
+function crc32(chunk, previous = 0) {
+    let crc = ~previous >>> 0;
+    for (let i = 0; i < chunk.length; i++)
+        crc = TABLE[(crc ^ chunk[i]) & 0xff] ^ (crc >>> 8);
+    return ~crc >>> 0;
+}
+
+;// CONCATENATED MODULE: ./src/zip/central-directory.ts
+
+
+
+
+
+
+
+const METHOD_STORED = 0;
+const METHOD_DEFLATED = 8;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const CENTRAL_HEADER_SIGNATURE = 0x02014b50;
+const END_SIGNATURE = 0x06054b50;
+const ZIP64_END_SIGNATURE = 0x06064b50;
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+const ZIP64_EXTRA_ID = 0x0001;
+const LOCAL_HEADER_LENGTH = 30;
+const CENTRAL_HEADER_LENGTH = 46;
+const END_LENGTH = 22;
+const ZIP64_END_LENGTH = 56;
+const ZIP64_LOCATOR_LENGTH = 20;
+const MAX_COMMENT_LENGTH = 0xffff;
+const SATURATED_32 = 0xffffffff;
+const FLAG_ENCRYPTED = 1 << 0;
+const FLAG_STRONG_ENCRYPTION = 1 << 6;
+const FLAG_UTF8 = 1 << 11;
+const HOST_UNIX = 3;
+const HOST_DARWIN = 19;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const S_IFDIR = 0o040000;
+const DOS_DIRECTORY_ATTRIBUTE = 0x10;
+const CENTRAL_DIRECTORY_CHUNK = 1024 * 1024;
+// Names without the UTF-8 flag are in the IBM PC code page (what Windows zip tools write): bytes
+// below 0x80 are ASCII, these are 0x80 to 0xFF.
+const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐' +
+    '└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+const CORRUPT_HINT = 'The package is corrupt or not a zip archive; download it again.';
+/** Lists the entries of a zip archive from its central directory, without reading the data. */
+async function readZipEntries(filePath) {
+    const handle = await (0,promises_namespaceObject.open)(filePath, 'r');
+    try {
+        const { size } = await handle.stat();
+        const directory = await readEndOfCentralDirectory(handle, size, filePath);
+        return await readCentralDirectory(handle, directory, filePath);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Cheap check: the file starts like a zip archive (a local header, or the end of an empty one). */
+async function isZipFile(filePath) {
+    const handle = await (0,promises_namespaceObject.open)(filePath, 'r');
+    try {
+        const start = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(start, 0, 4, 0);
+        if (bytesRead < 4)
+            return false;
+        const signature = start.readUInt32LE(0);
+        return signature === LOCAL_HEADER_SIGNATURE || signature === END_SIGNATURE;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * Streams the uncompressed bytes of one entry. The stream fails with an `UnsafeArchiveError` when
+ * the data cannot be decompressed or does not match the CRC-32 and size of the central directory.
+ */
+async function openEntryStream(filePath, entry) {
+    if (entry.isEncrypted) {
+        throw new UnsafeArchiveError(`"${entry.name}" in the package is encrypted and cannot be read.`);
+    }
+    if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATED) {
+        throw new UnsafeArchiveError(`"${entry.name}" in the package uses compression method ${entry.method}; only stored (0) and deflated (8) are supported.`);
+    }
+    const dataStart = await locateEntryData(filePath, entry);
+    const source = entry.compressedSize === 0
+        ? emptyStream()
+        : (0,external_node_fs_namespaceObject.createReadStream)(filePath, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
+    const inflate = entry.method === METHOD_DEFLATED && entry.compressedSize > 0 ? (0,external_node_zlib_.createInflateRaw)() : undefined;
+    const verifier = createVerifier(entry);
+    // `pipe` does not forward errors: each one is reported, as an archive error, on the stream we
+    // hand out, and closing that stream (done or failed) releases the file.
+    const fail = (error) => verifier.destroy(asArchiveError(error, entry));
+    source.on('error', fail);
+    inflate?.on('error', fail);
+    verifier.on('close', () => {
+        source.destroy();
+        inflate?.destroy();
+    });
+    const decoded = inflate ? source.pipe(inflate) : source;
+    decoded.pipe(verifier);
+    return verifier;
+}
+async function readEndOfCentralDirectory(handle, fileSize, filePath) {
+    const tailLength = Math.min(fileSize, END_LENGTH + MAX_COMMENT_LENGTH);
+    const tailStart = fileSize - tailLength;
+    const tail = await readExactly(handle, tailStart, tailLength, filePath);
+    const endIndex = findEndRecord(tail);
+    if (endIndex < 0) {
+        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is not a zip archive, or it is truncated: no end of central directory record was found.`, CORRUPT_HINT);
+    }
+    const endOffset = tailStart + endIndex;
+    const end = tail.subarray(endIndex, endIndex + END_LENGTH);
+    const diskNumber = end.readUInt16LE(4);
+    const directoryDisk = end.readUInt16LE(6);
+    let location = {
+        entryCount: end.readUInt16LE(10),
+        size: end.readUInt32LE(12),
+        offset: end.readUInt32LE(16)
+    };
+    let directoryEnd = endOffset;
+    const zip64EndOffset = await findZip64EndOffset(handle, endOffset, filePath);
+    if (zip64EndOffset !== undefined) {
+        location = await readZip64End(handle, zip64EndOffset, filePath);
+        directoryEnd = zip64EndOffset;
+    }
+    else if (location.size === SATURATED_32 || location.offset === SATURATED_32) {
+        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} needs a ZIP64 end record, but it has none.`, CORRUPT_HINT);
+    }
+    else if (diskNumber !== 0 || directoryDisk !== 0) {
+        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is a multi-part (spanned) zip archive, which is not supported.`);
+    }
+    if (location.offset + location.size > directoryEnd) {
+        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is truncated or corrupt: its central directory lies outside the file.`, CORRUPT_HINT);
+    }
+    return location;
+}
+/** Searches backwards, as the record ends the file but may be followed by a comment. */
+function findEndRecord(tail) {
+    for (let i = tail.length - END_LENGTH; i >= 0; i--) {
+        if (tail.readUInt32LE(i) !== END_SIGNATURE)
+            continue;
+        const commentLength = tail.readUInt16LE(i + 20);
+        if (i + END_LENGTH + commentLength <= tail.length)
+            return i;
+    }
+    return -1;
+}
+async function findZip64EndOffset(handle, endOffset, filePath) {
+    if (endOffset < ZIP64_LOCATOR_LENGTH)
+        return undefined;
+    const locator = await readExactly(handle, endOffset - ZIP64_LOCATOR_LENGTH, ZIP64_LOCATOR_LENGTH, filePath);
+    if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE)
+        return undefined;
+    if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) > 1) {
+        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is a multi-part (spanned) zip archive, which is not supported.`);
+    }
+    return toSafeNumber(locator.readBigUInt64LE(8), filePath);
+}
+async function readZip64End(handle, offset, filePath) {
+    const record = await readExactly(handle, offset, ZIP64_END_LENGTH, filePath);
+    if (record.readUInt32LE(0) !== ZIP64_END_SIGNATURE) {
+        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: its ZIP64 end record is missing.`, CORRUPT_HINT);
+    }
+    if (record.readUInt32LE(16) !== 0 || record.readUInt32LE(20) !== 0) {
+        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is a multi-part (spanned) zip archive, which is not supported.`);
+    }
+    return {
+        entryCount: toSafeNumber(record.readBigUInt64LE(32), filePath),
+        size: toSafeNumber(record.readBigUInt64LE(40), filePath),
+        offset: toSafeNumber(record.readBigUInt64LE(48), filePath)
+    };
+}
+async function readCentralDirectory(handle, location, filePath) {
+    const reader = new WindowedReader(handle, location.offset + location.size, filePath);
+    const entries = [];
+    let position = location.offset;
+    for (let i = 0; i < location.entryCount; i++) {
+        const header = await reader.bytesAt(position, CENTRAL_HEADER_LENGTH);
+        if (header.readUInt32LE(0) !== CENTRAL_HEADER_SIGNATURE) {
+            throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: central directory entry ${i + 1} has no valid header.`, CORRUPT_HINT);
+        }
+        const nameLength = header.readUInt16LE(28);
+        const extraLength = header.readUInt16LE(30);
+        const commentLength = header.readUInt16LE(32);
+        const fixed = parseCentralHeader(header);
+        const variable = await reader.bytesAt(position + CENTRAL_HEADER_LENGTH, nameLength + extraLength);
+        const rawName = variable.subarray(0, nameLength);
+        const extra = variable.subarray(nameLength);
+        const name = fixed.flags & FLAG_UTF8 ? rawName.toString('utf8') : decodeCp437(rawName);
+        const sizes = applyZip64Extra(fixed, extra, name, filePath);
+        entries.push({
+            name,
+            method: fixed.method,
+            compressedSize: sizes.compressedSize,
+            uncompressedSize: sizes.uncompressedSize,
+            crc32: fixed.crc32,
+            localHeaderOffset: sizes.localHeaderOffset,
+            isDirectory: isDirectoryEntry(name, fixed, sizes.uncompressedSize),
+            isSymlink: isSymlinkEntry(fixed),
+            isEncrypted: (fixed.flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) !== 0
+        });
+        position += CENTRAL_HEADER_LENGTH + nameLength + extraLength + commentLength;
+    }
+    return entries;
+}
+function parseCentralHeader(header) {
+    return {
+        madeBy: header.readUInt16LE(4),
+        flags: header.readUInt16LE(8),
+        method: header.readUInt16LE(10),
+        crc32: header.readUInt32LE(16),
+        compressedSize: header.readUInt32LE(20),
+        uncompressedSize: header.readUInt32LE(24),
+        externalAttributes: header.readUInt32LE(38),
+        localHeaderOffset: header.readUInt32LE(42)
+    };
+}
+/** The ZIP64 extra field holds, in this order, only the values saturated in the header. */
+function applyZip64Extra(fields, extra, name, filePath) {
+    const result = {
+        compressedSize: fields.compressedSize,
+        uncompressedSize: fields.uncompressedSize,
+        localHeaderOffset: fields.localHeaderOffset
+    };
+    const wanted = ['uncompressedSize', 'compressedSize', 'localHeaderOffset'].filter(key => result[key] === SATURATED_32);
+    if (wanted.length === 0)
+        return result;
+    const data = findExtraField(extra, ZIP64_EXTRA_ID);
+    if (!data || data.length < wanted.length * 8) {
+        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: "${name}" lacks the ZIP64 sizes it needs.`, CORRUPT_HINT);
+    }
+    wanted.forEach((key, index) => {
+        result[key] = toSafeNumber(data.readBigUInt64LE(index * 8), filePath);
+    });
+    return result;
+}
+function findExtraField(extra, id) {
+    let position = 0;
+    while (position + 4 <= extra.length) {
+        const fieldId = extra.readUInt16LE(position);
+        const size = extra.readUInt16LE(position + 2);
+        const start = position + 4;
+        if (start + size > extra.length)
+            return undefined;
+        if (fieldId === id)
+            return extra.subarray(start, start + size);
+        position = start + size;
+    }
+    return undefined;
+}
+function decodeCp437(bytes) {
+    let name = '';
+    for (const byte of bytes)
+        name += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
+    return name;
+}
+function unixMode(fields) {
+    const host = fields.madeBy >> 8;
+    return host === HOST_UNIX || host === HOST_DARWIN ? fields.externalAttributes >>> 16 : undefined;
+}
+function isSymlinkEntry(fields) {
+    const mode = unixMode(fields);
+    return mode !== undefined && (mode & S_IFMT) === S_IFLNK;
+}
+function isDirectoryEntry(name, fields, uncompressedSize) {
+    if (name.endsWith('/') || name.endsWith('\\'))
+        return true;
+    if (uncompressedSize !== 0)
+        return false;
+    const mode = unixMode(fields);
+    if (mode !== undefined && mode !== 0)
+        return (mode & S_IFMT) === S_IFDIR;
+    return (fields.externalAttributes & DOS_DIRECTORY_ATTRIBUTE) !== 0;
+}
+/** Reads the local header (its own name and extra lengths) to find where the data starts. */
+async function locateEntryData(filePath, entry) {
+    const handle = await (0,promises_namespaceObject.open)(filePath, 'r');
+    try {
+        const { size } = await handle.stat();
+        if (entry.localHeaderOffset + LOCAL_HEADER_LENGTH > size) {
+            throw new UnsafeArchiveError(`"${entry.name}" in the package points outside the file.`, CORRUPT_HINT);
+        }
+        const header = await readExactly(handle, entry.localHeaderOffset, LOCAL_HEADER_LENGTH, filePath);
+        if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
+            throw new UnsafeArchiveError(`"${entry.name}" in the package has no valid local header.`, CORRUPT_HINT);
+        }
+        const dataStart = entry.localHeaderOffset +
+            LOCAL_HEADER_LENGTH +
+            header.readUInt16LE(26) +
+            header.readUInt16LE(28);
+        if (dataStart + entry.compressedSize > size) {
+            throw new UnsafeArchiveError(`"${entry.name}" in the package is truncated: its data runs past the end of the file.`, CORRUPT_HINT);
+        }
+        return dataStart;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Passes the bytes through, failing as soon as they exceed the declared size or at the end on a
+ * size or CRC-32 mismatch. */
+function createVerifier(entry) {
+    let size = 0;
+    let crc = 0;
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            size += chunk.length;
+            if (size > entry.uncompressedSize) {
+                callback(new UnsafeArchiveError(`"${entry.name}" in the package is larger than the ${entry.uncompressedSize} bytes it declares.`, CORRUPT_HINT));
+                return;
+            }
+            crc = crc32(chunk, crc);
+            callback(null, chunk);
+        },
+        flush(callback) {
+            if (size !== entry.uncompressedSize) {
+                callback(new UnsafeArchiveError(`"${entry.name}" in the package holds ${size} bytes instead of the ${entry.uncompressedSize} it declares.`, CORRUPT_HINT));
+            }
+            else if (crc !== entry.crc32) {
+                callback(new UnsafeArchiveError(`"${entry.name}" in the package is corrupt: CRC-32 ${central_directory_hex(crc)} does not match the expected ${central_directory_hex(entry.crc32)}.`, CORRUPT_HINT));
+            }
+            else {
+                callback();
+            }
+        }
+    });
+}
+function emptyStream() {
+    return new external_node_stream_.Readable({
+        read() {
+            this.push(null);
+        }
+    });
+}
+function asArchiveError(error, entry) {
+    if (error instanceof UnsafeArchiveError)
+        return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new UnsafeArchiveError(`"${entry.name}" in the package could not be read: ${message}`, CORRUPT_HINT, { cause: error });
+}
+/** Serves small reads of the central directory from 1 MiB windows instead of one read each. */
+class WindowedReader {
+    handle;
+    end;
+    filePath;
+    window = Buffer.alloc(0);
+    windowStart = 0;
+    constructor(handle, end, filePath) {
+        this.handle = handle;
+        this.end = end;
+        this.filePath = filePath;
+    }
+    async bytesAt(position, length) {
+        if (position + length > this.end) {
+            throw new UnsafeArchiveError(`${external_node_path_default().basename(this.filePath)} is corrupt: an entry runs past the end of the central directory.`, CORRUPT_HINT);
+        }
+        const offset = position - this.windowStart;
+        if (offset < 0 || offset + length > this.window.length) {
+            const windowLength = Math.min(Math.max(length, CENTRAL_DIRECTORY_CHUNK), this.end - position);
+            this.window = await readExactly(this.handle, position, windowLength, this.filePath);
+            this.windowStart = position;
+            return this.window.subarray(0, length);
+        }
+        return this.window.subarray(offset, offset + length);
+    }
+}
+async function readExactly(handle, position, length, filePath) {
+    const buffer = Buffer.alloc(length);
+    let filled = 0;
+    while (filled < length) {
+        const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+        if (bytesRead === 0) {
+            throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is truncated: it ends before byte ${position + length}.`, CORRUPT_HINT);
+        }
+        filled += bytesRead;
+    }
+    return buffer;
+}
+function toSafeNumber(value, filePath) {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+        throw new UnsafeArchiveError(`${external_node_path_default().basename(filePath)} is corrupt: it declares a size or offset beyond what can be read.`, CORRUPT_HINT);
+    }
+    return Number(value);
+}
+function central_directory_hex(value) {
+    return value.toString(16).padStart(8, '0');
+}
+
+;// CONCATENATED MODULE: ./src/download/file-name.ts
+// Names for the downloaded package. A server-sent name is untrusted: it must only ever become a
+// plain file name inside the destination folder, on Linux, Windows and macOS alike.
+const MAX_NAME_BYTES = 200;
+/** Longer "extensions" are not worth keeping whole when a name has to be shortened. */
+const MAX_EXTENSION_BYTES = 32;
+// C0 and C1 controls, plus the bidirectional overrides that can disguise an extension.
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+const FORBIDDEN_ON_WINDOWS = /[<>:"|?*]/g;
+// Windows opens a device, not a file, for these names, whatever follows the first dot.
+const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+/**
+ * The file name of a Content-Disposition header: `filename*` (RFC 5987) when it can be decoded,
+ * else `filename` (RFC 6266). Still untrusted: pass it through `safeBaseName`.
+ */
+function fileNameFromContentDisposition(header) {
+    if (!header)
+        return undefined;
+    const parameters = parseParameters(header);
+    const extended = parameters.get('filename*');
+    const decoded = extended === undefined ? undefined : decodeExtendedValue(extended);
+    if (decoded)
+        return decoded;
+    const plain = parameters.get('filename');
+    return plain ? decodeRawUtf8(plain) : undefined;
+}
+/** Reduces an untrusted name to a base name that is safe on every OS; undefined if none is left. */
+function safeBaseName(raw) {
+    const lastPart = raw.split(/[/\\]/).pop() ?? '';
+    let name = trimName(lastPart.replace(INVISIBLE_OR_CONTROL, '').replace(FORBIDDEN_ON_WINDOWS, ''));
+    if (name === '' || name === '.' || name === '..')
+        return undefined;
+    if (isWindowsDeviceName(name))
+        name = `_${name}`;
+    return capLength(name);
+}
+/** `${catalogId}-${version}.${ext}`, made safe like any other name. */
+function fallbackFileName(catalogId, version, packageType) {
+    const extension = packageType === 'unknown' ? 'zip' : packageType;
+    // Separators inside the parts would otherwise make safeBaseName drop everything before them.
+    const part = (value) => value.replace(/[/\\]/g, '_');
+    return safeBaseName(`${part(catalogId)}-${part(version)}.${extension}`) ?? `package.${extension}`;
+}
+/** True for CON, nul.txt, Com1.tar.gz and the like, which Windows maps to devices. */
+function isWindowsDeviceName(name) {
+    const stem = name.split('.')[0].trimEnd();
+    return WINDOWS_DEVICE_NAME.test(stem);
+}
+function trimName(name) {
+    return name.replace(/^\s+/u, '').replace(/[\s.]+$/u, '');
+}
+function capLength(name) {
+    if (utf8Length(name) <= MAX_NAME_BYTES)
+        return name;
+    const dot = name.lastIndexOf('.');
+    const extension = dot > 0 ? name.slice(dot) : '';
+    const keptExtension = utf8Length(extension) <= MAX_EXTENSION_BYTES ? extension : '';
+    const stem = keptExtension ? name.slice(0, dot) : name;
+    const budget = MAX_NAME_BYTES - utf8Length(keptExtension);
+    return trimName(truncateUtf8(stem, budget)) + keptExtension;
+}
+/** Cuts whole code points, so a character is never split into invalid UTF-8. */
+function truncateUtf8(value, maxBytes) {
+    let result = '';
+    let bytes = 0;
+    for (const character of value) {
+        const length = utf8Length(character);
+        if (bytes + length > maxBytes)
+            break;
+        result += character;
+        bytes += length;
+    }
+    return result;
+}
+function utf8Length(value) {
+    return Buffer.byteLength(value, 'utf8');
+}
+/** Parameters after the disposition type, names lower-cased, first occurrence kept. */
+function parseParameters(header) {
+    const parameters = new Map();
+    let position = header.indexOf(';');
+    if (position < 0)
+        return parameters;
+    while (position < header.length) {
+        position++; // past ';'
+        const equals = header.indexOf('=', position);
+        const semicolon = header.indexOf(';', position);
+        if (equals < 0)
+            break;
+        if (semicolon >= 0 && semicolon < equals) {
+            position = semicolon;
+            continue;
+        }
+        const name = header.slice(position, equals).trim().toLowerCase();
+        const { value, end } = readValue(header, equals + 1);
+        if (name && !parameters.has(name))
+            parameters.set(name, value);
+        position = end;
+    }
+    return parameters;
+}
+/** A quoted string (with backslash escapes) or a token, up to the next ';' (returned as `end`). */
+function readValue(header, start) {
+    let position = start;
+    while (header[position] === ' ' || header[position] === '\t')
+        position++;
+    if (header[position] !== '"') {
+        const semicolon = header.indexOf(';', position);
+        const end = semicolon < 0 ? header.length : semicolon;
+        return { value: header.slice(position, end).trim(), end };
+    }
+    let value = '';
+    position++;
+    while (position < header.length && header[position] !== '"') {
+        if (header[position] === '\\' && position + 1 < header.length)
+            position++;
+        value += header[position];
+        position++;
+    }
+    const semicolon = header.indexOf(';', position);
+    return { value, end: semicolon < 0 ? header.length : semicolon };
+}
+/** `charset'language'percent-encoded`; UTF-8 and ISO-8859-1 are the charsets RFC 5987 requires. */
+function decodeExtendedValue(value) {
+    const match = /^([^']*)'[^']*'(.*)$/.exec(value);
+    if (!match)
+        return undefined;
+    const charset = match[1].toLowerCase();
+    const encoded = match[2];
+    try {
+        if (charset === 'utf-8')
+            return decodeURIComponent(encoded);
+        if (charset === 'iso-8859-1')
+            return percentDecodeBytes(encoded).toString('latin1');
+    }
+    catch {
+        return undefined;
+    }
+    return undefined;
+}
+function percentDecodeBytes(encoded) {
+    const bytes = [];
+    for (let i = 0; i < encoded.length; i++) {
+        if (encoded[i] !== '%') {
+            bytes.push(encoded.charCodeAt(i) & 0xff);
+            continue;
+        }
+        const digits = encoded.slice(i + 1, i + 3);
+        if (!/^[0-9a-f]{2}$/i.test(digits))
+            throw new URIError(`Bad percent-escape "%${digits}"`);
+        bytes.push(Number.parseInt(digits, 16));
+        i += 2;
+    }
+    return Buffer.from(bytes);
+}
+/** Node reads header bytes as latin1; a raw UTF-8 name then arrives as mojibake, so undo that. */
+function decodeRawUtf8(value) {
+    if (!/[\u0080-\u00ff]/.test(value) || /[\u0100-\uffff]/.test(value))
+        return value;
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(value, 'latin1'));
+    }
+    catch {
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/download/extract.ts
+
+
+
+
+
+
+
+
+
+const LISTED_PROBLEMS = 5;
+const extract_CONTROL_CHARACTER = /\p{Cc}/u;
+const extract_FORBIDDEN_ON_WINDOWS = /[<>:"|?*]/;
+const RENAME_ATTEMPTS = 5;
+/** The folder a package is unpacked into: beside it, named after it without its extension. */
+function extractedFolderFor(filePath) {
+    const { dir, name, ext } = external_node_path_default().parse(filePath);
+    return external_node_path_default().join(dir, ext ? name : `${name}-extracted`);
+}
+/**
+ * Unpacks a zip package into `destinationDir`, replacing what is there. Every entry is checked
+ * first, so an unsafe package writes nothing; the files then go to a temporary sibling folder that
+ * takes the destination's place only once every entry was written and verified.
+ */
+async function extractPackage(zipPath, destinationDir) {
+    const entries = await readZipEntries(zipPath);
+    const plan = planExtraction(entries, external_node_path_default().basename(zipPath));
+    const destination = external_node_path_default().resolve(destinationDir);
+    const staging = `${destination}.partial-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(destination), { recursive: true });
+    await (0,promises_namespaceObject.mkdir)(staging);
+    try {
+        const result = await writeEntries(zipPath, plan, staging);
+        await (0,promises_namespaceObject.rm)(destination, { recursive: true, force: true });
+        await renameWithRetry(staging, destination);
+        return result;
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+        if (error instanceof ActionError)
+            throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ActionError(`Could not unpack ${external_node_path_default().basename(zipPath)} into ${destination}: ${message}`, undefined, { cause: error });
+    }
+}
+/** Throws the same `UnsafeArchiveError` as `extractPackage` would, without writing anything. */
+async function assertSafeToExtract(zipPath) {
+    planExtraction(await readZipEntries(zipPath), external_node_path_default().basename(zipPath));
+}
+/** Checks every entry and returns them with their paths, or throws naming the unsafe ones. */
+function planExtraction(entries, packageName) {
+    const problems = [];
+    const planned = [];
+    for (const entry of entries) {
+        const segments = entry.name.split(/[/\\]/).filter(segment => segment !== '' && segment !== '.');
+        const problem = describeUnsafeEntry(entry, segments);
+        if (problem)
+            problems.push(`${JSON.stringify(entry.name)}: ${problem}`);
+        else
+            planned.push({ entry, segments });
+    }
+    problems.push(...findCollisions(planned));
+    if (problems.length > 0)
+        throw unsafePackageError(packageName, problems);
+    return planned;
+}
+function describeUnsafeEntry(entry, segments) {
+    const { name } = entry;
+    if (name === '')
+        return 'has an empty name';
+    if (extract_CONTROL_CHARACTER.test(name))
+        return 'contains a NUL or control character';
+    if (/^[/\\]{2}/.test(name))
+        return 'is a UNC path';
+    if (/^[/\\]/.test(name))
+        return 'is an absolute path';
+    if (/^[a-z]:/i.test(name))
+        return 'starts with a drive letter';
+    if (segments.includes('..'))
+        return 'contains a ".." segment';
+    if (entry.isSymlink)
+        return 'is a symbolic link';
+    if (entry.isEncrypted)
+        return 'is encrypted';
+    if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATED) {
+        return `uses unsupported compression method ${entry.method}`;
+    }
+    if (extract_FORBIDDEN_ON_WINDOWS.test(name))
+        return 'contains a character Windows does not allow (<>:"|?*)';
+    // Windows drops trailing dots and spaces and maps device names, so such a path would not be the
+    // one this check saw.
+    if (segments.some(segment => /[. ]$/.test(segment)))
+        return 'has a part ending in a dot or space';
+    if (segments.some(isWindowsDeviceName))
+        return 'uses a Windows device name (CON, NUL, COM1, ...)';
+    if (segments.length === 0 && !entry.isDirectory)
+        return 'has no file name';
+    return undefined;
+}
+/** Entries that land on the same path on a case-insensitive file system, or a file used as a
+ * folder by another entry. Repeated folder entries are harmless. */
+function findCollisions(planned) {
+    const problems = [];
+    const files = new Map();
+    const folders = new Map();
+    for (const { entry, segments } of planned) {
+        const keys = segments.map((_, index) => collisionKey(segments.slice(0, index + 1)));
+        const ownKey = keys.pop();
+        for (const key of keys)
+            if (!folders.has(key))
+                folders.set(key, entry.name);
+        if (ownKey === undefined)
+            continue;
+        if (entry.isDirectory) {
+            if (!folders.has(ownKey))
+                folders.set(ownKey, entry.name);
+            continue;
+        }
+        const earlier = files.get(ownKey);
+        if (earlier !== undefined) {
+            problems.push(`${JSON.stringify(earlier)} and ${JSON.stringify(entry.name)}: map to the same file`);
+        }
+        else {
+            files.set(ownKey, entry.name);
+        }
+    }
+    for (const [key, fileName] of files) {
+        const folderName = folders.get(key);
+        if (folderName !== undefined) {
+            problems.push(`${JSON.stringify(fileName)} and ${JSON.stringify(folderName)}: the same path is both a file and a folder`);
+        }
+    }
+    return problems;
+}
+function collisionKey(segments) {
+    return segments.join('/').normalize('NFC').toLowerCase();
+}
+function unsafePackageError(packageName, problems) {
+    const listed = problems.slice(0, LISTED_PROBLEMS).map(problem => `  - ${problem}`);
+    if (problems.length > LISTED_PROBLEMS) {
+        listed.push(`  - and ${problems.length - LISTED_PROBLEMS} more`);
+    }
+    return new UnsafeArchiveError(`The package ${packageName} was not unpacked: ${problems.length} of its entries are unsafe ` +
+        `(they could be written outside the destination folder or are not plain files):\n` +
+        listed.join('\n'), 'Nothing was written. The package may be corrupt or malicious: report it to its publisher.');
+}
+async function writeEntries(zipPath, plan, root) {
+    const result = { files: 0, bytes: 0 };
+    for (const { entry, segments } of plan) {
+        if (segments.length === 0)
+            continue;
+        const target = resolveInside(root, segments, entry.name);
+        if (entry.isDirectory) {
+            await (0,promises_namespaceObject.mkdir)(target, { recursive: true });
+            continue;
+        }
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(target), { recursive: true });
+        // 'wx': never write through something already there.
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(await openEntryStream(zipPath, entry), (0,external_node_fs_namespaceObject.createWriteStream)(target, { flags: 'wx' }));
+        result.files++;
+        result.bytes += entry.uncompressedSize;
+    }
+    return result;
+}
+/** Defence in depth: the checked entry names must never resolve outside the folder. */
+function resolveInside(root, segments, entryName) {
+    const target = external_node_path_default().resolve(root, ...segments);
+    const relative = external_node_path_default().relative(root, target);
+    if (relative === '' ||
+        relative === '..' ||
+        relative.startsWith(`..${(external_node_path_default()).sep}`) ||
+        external_node_path_default().isAbsolute(relative)) {
+        throw new UnsafeArchiveError(`The package entry ${JSON.stringify(entryName)} resolves outside the destination folder.`);
+    }
+    return target;
+}
+/** On Windows a virus scanner can briefly hold a fresh folder open, failing the rename. */
+async function renameWithRetry(from, to) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            await (0,promises_namespaceObject.rename)(from, to);
+            return;
+        }
+        catch (error) {
+            const code = error.code;
+            const transient = code === 'EPERM' || code === 'EACCES' || code === 'EBUSY';
+            if (!transient || attempt >= RENAME_ATTEMPTS)
+                throw error;
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(100 * attempt);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/download/package-type.ts
+
+
+const APP_MARKERS = new Set(['appinfo.xml']);
+const PROTOCOL_MARKERS = new Set(['protocol.xml', 'protocol/protocol.xml']);
+/**
+ * What the package is, from the files it holds: a DataMiner application package has AppInfo.xml at
+ * its root, a protocol package Protocol.xml at its root or in Protocol/. Anything else, including
+ * a file that is not a (readable) zip, is 'unknown'. Only I/O errors such as a missing file throw.
+ */
+async function detectPackageType(filePath) {
+    if (!(await isZipFile(filePath)))
+        return 'unknown';
+    let names;
+    try {
+        const entries = await readZipEntries(filePath);
+        names = new Set(entries.filter(entry => !entry.isDirectory).map(entry => normalize(entry.name)));
+    }
+    catch (error) {
+        if (error instanceof UnsafeArchiveError)
+            return 'unknown';
+        throw error;
+    }
+    if (hasAny(names, APP_MARKERS))
+        return 'dmapp';
+    if (hasAny(names, PROTOCOL_MARKERS))
+        return 'dmprotocol';
+    return 'unknown';
+}
+function normalize(entryName) {
+    return entryName.replace(/\\/g, '/').toLowerCase();
+}
+function hasAny(names, markers) {
+    for (const marker of markers)
+        if (names.has(marker))
+            return true;
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/download/save-stream.ts
+
+
+
+
+
+
+
+
+/** A temporary name in `dir`, so the final rename never crosses file systems. */
+function temporaryPathIn(dir) {
+    return external_node_path_default().join(dir, `.dataminer-catalog-${(0,external_node_crypto_.randomUUID)()}.partial`);
+}
+/**
+ * Streams a download's body to a temporary file in `dir`, hashing it on the way. A broken,
+ * stalled or short body removes the file and throws a TransportError, so the attempt can be
+ * repeated; nothing of it is left behind.
+ */
+async function saveBodyToTempFile(response, dir, idleMs) {
+    const tempPath = temporaryPathIn(dir);
+    const counter = new HashingCounter();
+    const watchdog = new IdleWatchdog(idleMs);
+    const declared = Number(response.headers['content-length']);
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(response, watchdog, counter, (0,external_node_fs_namespaceObject.createWriteStream)(tempPath, { flags: 'wx' }));
+        if (Number.isFinite(declared) &&
+            response.headers['content-length'] !== undefined &&
+            counter.bytes !== declared) {
+            throw new TransportError(`The download ended after ${counter.bytes} of the ${declared} bytes the server announced.`, true);
+        }
+        return {
+            tempPath,
+            size: counter.bytes,
+            sha256: counter.digest(),
+            contentDisposition: response.headers['content-disposition']
+        };
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
+        if (isFileSystemError(error))
+            throw error;
+        throw bodyBroken(error);
+    }
+}
+function isFileSystemError(error) {
+    const code = error?.code;
+    return (code === 'ENOSPC' ||
+        code === 'EACCES' ||
+        code === 'EPERM' ||
+        code === 'EROFS' ||
+        code === 'EEXIST');
+}
+
+;// CONCATENATED MODULE: ./src/download/download.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Puts a package in the destination folder: from the tool cache when it holds this version,
+ * otherwise from the API. The file appears under its final name only once it is complete and
+ * verified; any failure removes what was written.
+ */
+async function downloadPackage(request, client, cache) {
+    await (0,promises_namespaceObject.mkdir)(request.destination, { recursive: true });
+    const cached = cache ? await takeFromCache(request, cache) : undefined;
+    let verified;
+    let attempts = 0;
+    if (cached) {
+        verified = cached;
+    }
+    else {
+        const answer = await client.download(request.catalogId, request.version, response => saveBodyToTempFile(response, request.destination, request.timeoutMs));
+        attempts = answer.attempts;
+        const saved = answer.value;
+        verified = await verify(request, saved.tempPath, saved.size, saved.sha256, saved.contentDisposition);
+    }
+    const finalPath = external_node_path_default().join(request.destination, verified.fileName);
+    try {
+        // A package that cannot be unpacked safely fails before anything appears at the destination.
+        if (request.extract)
+            await assertSafeToExtract(verified.tempPath);
+        await (0,promises_namespaceObject.rename)(verified.tempPath, finalPath);
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(verified.tempPath, { force: true });
+        throw error;
+    }
+    info(`Saved ${verified.fileName} (${formatBytes(verified.size)}, SHA-256 ${verified.sha256}).`);
+    if (cache && !cached) {
+        const stored = await cache.store(finalPath, {
+            catalogId: request.catalogId,
+            version: request.version,
+            fileName: verified.fileName,
+            size: verified.size,
+            sha256: verified.sha256,
+            packageType: verified.packageType
+        });
+        if (stored)
+            info('Added the package to the tool cache for later runs on this runner.');
+    }
+    let extractedPath;
+    if (request.extract) {
+        extractedPath = extractedFolderFor(finalPath);
+        const { files } = await extractPackage(finalPath, extractedPath);
+        info(`Unpacked ${files} file(s) into ${extractedPath}.`);
+    }
+    return {
+        version: request.version,
+        path: finalPath,
+        fileName: verified.fileName,
+        size: verified.size,
+        sha256: verified.sha256,
+        packageType: verified.packageType,
+        cacheHit: Boolean(cached),
+        extractedPath,
+        attempts
+    };
+}
+/** Checks a freshly downloaded temporary file and decides its final name. */
+async function verify(request, tempPath, size, sha256, contentDisposition) {
+    try {
+        assertExpectedDigest(request, sha256);
+        const packageType = await detectPackageType(tempPath);
+        if (packageType === 'unknown') {
+            core_warning('The downloaded file is not a recognisable .dmapp or .dmprotocol package (package-type: unknown).');
+        }
+        const sent = fileNameFromContentDisposition(contentDisposition);
+        const safe = sent === undefined ? undefined : safeBaseName(sent);
+        if (sent !== undefined && safe !== sent)
+            info(`The server's file name was reduced to a safe name: ${safe ?? '(none)'}.`);
+        const fileName = safe ?? fallbackFileName(request.catalogId, request.version, packageType);
+        return { tempPath, fileName, size, sha256, packageType };
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
+        throw error;
+    }
+}
+function assertExpectedDigest(request, sha256) {
+    if (request.expectedSha256 && request.expectedSha256 !== sha256) {
+        throw new IntegrityError(`The package's SHA-256 is ${sha256}, not the expected ${request.expectedSha256}; nothing was kept.`, 'Check expected-sha256 against the version you asked for; a registered Catalog version never changes.');
+    }
+}
+/** Copies the cached package next to the destination, verifying it on the way; undefined on a miss. */
+async function takeFromCache(request, cache) {
+    const hit = await cache.lookup(request.catalogId, request.version);
+    if (!hit) {
+        info(`Version ${request.version} is not in the tool cache yet.`);
+        return undefined;
+    }
+    const tempPath = temporaryPathIn(request.destination);
+    const copy = await copyWithDigest(hit.filePath, tempPath);
+    if (copy.sha256 !== hit.entry.sha256) {
+        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
+        core_warning('The cached copy of this version is damaged; downloading it again.');
+        return undefined;
+    }
+    try {
+        assertExpectedDigest(request, copy.sha256);
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
+        throw error;
+    }
+    info(`Found version ${request.version} in the tool cache: no download request needed.`);
+    return {
+        tempPath,
+        fileName: safeBaseName(hit.entry.fileName) ??
+            fallbackFileName(request.catalogId, request.version, hit.entry.packageType),
+        size: copy.size,
+        sha256: copy.sha256,
+        packageType: hit.entry.packageType
+    };
+}
+
+;// CONCATENATED MODULE: ./src/http/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    random: () => Math.random()
+};
+
+;// CONCATENATED MODULE: ./src/http/redirects.ts
+
+const MAX_REDIRECTS = 5;
+/**
+ * Where a redirect leads, and whether the API key may go along: only to the origin of base-url.
+ * The toolkit's own redirect handling strips only `Authorization`, which is why this is ours.
+ */
+function followRedirect(from, location, apiOrigin) {
+    if (!location)
+        throw new RedirectError(`The server answered ${from.origin} with a redirect without a Location header.`);
+    let url;
+    try {
+        url = new URL(location, from);
+    }
+    catch {
+        throw new RedirectError(`The server redirected to an unreadable address.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new RedirectError(`The server redirected to a ${url.protocol} address; only http and https are followed.`);
+    }
+    if (from.protocol === 'https:' && url.protocol === 'http:') {
+        throw new RedirectError(`The server redirected from https to plain http (${url.host}); the action refuses to downgrade.`);
+    }
+    return { url, sendKey: url.origin === apiOrigin };
+}
+
+;// CONCATENATED MODULE: ./src/http/retry-after.ts
+/**
+ * Reads a Retry-After header: delta-seconds ("120") or an HTTP-date. Returns the wait in
+ * milliseconds (never negative), or undefined when the header is absent or unreadable.
+ */
+function parseRetryAfter(value, nowMs) {
+    const text = (Array.isArray(value) ? value[0] : value)?.trim();
+    if (!text)
+        return undefined;
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    // Only accept something that looks like a date, so "soon" or "-5" are not read as one.
+    if (!/[a-z]/i.test(text) || !/\d{4}/.test(text))
+        return undefined;
+    const at = Date.parse(text);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - nowMs);
+}
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+// Which outcomes are worth another attempt, and how long to wait when the server does not say.
+/** The documented refill interval of the Key Catalog API's token bucket. */
+const RATE_LIMIT_REFILL_MS = 36_000;
+/** Rejections of the rate limit: the request was not processed, so even a deploy may be repeated. */
+function isRateLimitStatus(status) {
+    return status === 429 || status === 503;
+}
+/** Server faults worth repeating for a request that changes nothing. */
+function isTransientServerStatus(status) {
+    return status === 500 || status === 502 || status === 504;
+}
+function isRedirectStatus(status) {
+    return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+/**
+ * Exponential backoff with jitter, capped at the refill interval. A rate-limit rejection starts
+ * higher than a fault because an empty bucket gains one token per 36 s: four waits from 4 s add
+ * up to more than that, so the default five attempts survive an empty bucket.
+ */
+function backoffMs(attempt, rateLimited, random) {
+    const base = rateLimited ? 4_000 : 1_000;
+    const nominal = Math.min(RATE_LIMIT_REFILL_MS, base * 2 ** (attempt - 1));
+    const jittered = nominal * (0.8 + 0.4 * random);
+    return Math.round(Math.min(RATE_LIMIT_REFILL_MS, jittered));
+}
+
+;// CONCATENATED MODULE: ./src/http/request.ts
+
+
+
+
+
+
+
+
+
+
+const API_KEY_HEADER = 'Ocp-Apim-Subscription-Key';
+// Errors where the request cannot have reached the server.
+const NOT_CONNECTED = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'EADDRNOTAVAIL'
+]);
+function toolkitTransport(timeoutMs) {
+    const client = new lib_HttpClient('dataminer-catalog-action', [], {
+        allowRedirects: false,
+        allowRetries: false,
+        socketTimeout: timeoutMs,
+        keepAlive: false
+    });
+    return async (method, url, headers) => {
+        // An empty string makes the toolkit send `Content-Length: 0` on a bodiless POST.
+        const response = await client.request(method, url.href, method === 'GET' ? null : '', headers);
+        return response.message;
+    };
+}
+/**
+ * The one place where requests are sent: retries with Retry-After and backoff within the two
+ * budgets, follows redirects without leaking the key, and logs every wait.
+ */
+class ApiRequester {
+    options;
+    clock;
+    transport;
+    apiOrigin;
+    constructor(options) {
+        this.options = options;
+        this.clock = options.clock ?? systemClock;
+        this.transport = options.transport ?? toolkitTransport(options.timeoutMs);
+        this.apiOrigin = options.baseUrl.origin;
+    }
+    async send(request) {
+        let attempt = 1;
+        try {
+            for (;; attempt++) {
+                const outcome = await this.attempt(request, attempt);
+                if ('value' in outcome)
+                    return outcome;
+                await this.waitBeforeRetry(request, attempt, outcome);
+            }
+        }
+        catch (error) {
+            if (error instanceof ActionError)
+                error.attempts ??= attempt;
+            throw error;
+        }
+    }
+    async attempt(request, attempt) {
+        let message;
+        try {
+            message = await this.exchange(request);
+        }
+        catch (error) {
+            if (error instanceof TransportError)
+                return { kind: 'transport', error };
+            throw error;
+        }
+        const status = message.statusCode ?? 0;
+        if (status >= 200 && status < 300) {
+            try {
+                return { value: await request.read(message), status, attempts: attempt };
+            }
+            catch (error) {
+                message.destroy();
+                if (error instanceof TransportError)
+                    return { kind: 'transport', error };
+                throw error;
+            }
+        }
+        const body = await readText(message, this.options.timeoutMs, 4096).catch(() => '');
+        const error = new HttpStatusError(status, message.statusMessage ?? '', snippet(redact(body)), attempt);
+        const retryable = isRateLimitStatus(status) || (!request.changesState && isTransientServerStatus(status));
+        if (!retryable)
+            throw error;
+        return { kind: 'status', error, retryAfterMs: retryAfter(message.headers, this.clock.now()) };
+    }
+    /** One exchange, redirects included; resolves with the final answer's head. */
+    async exchange(request) {
+        let url = request.url;
+        let method = request.method;
+        let sendKey = url.origin === this.apiOrigin;
+        for (let hop = 0;; hop++) {
+            const headers = { ...request.headers };
+            if (sendKey)
+                headers[API_KEY_HEADER] = this.options.apiKey;
+            core_debug(`${method} ${url.origin}${url.pathname}${url.search}${sendKey ? '' : ' (without the key)'}`);
+            this.options.budget.recordRequest();
+            const message = await this.transport(method, url, headers).catch(error => {
+                throw this.transportError(error, url);
+            });
+            const status = message.statusCode ?? 0;
+            if (!isRedirectStatus(status))
+                return message;
+            message.resume();
+            if (hop >= MAX_REDIRECTS) {
+                throw new RedirectError(`The server redirected more than ${MAX_REDIRECTS} times; the action stopped following it.`);
+            }
+            const next = followRedirect(url, message.headers.location, this.apiOrigin);
+            core_debug(`Redirected (HTTP ${status}) to ${next.url.origin}${next.sendKey ? '' : '; the key stays behind'}`);
+            if (status === 303)
+                method = 'GET';
+            url = next.url;
+            sendKey = next.sendKey;
+        }
+    }
+    transportError(error, url) {
+        if (error instanceof TransportError)
+            return error;
+        const code = error?.code;
+        const text = error instanceof Error ? error.message : String(error);
+        if (text.startsWith('Request timeout')) {
+            return new TransportError(`No answer from ${url.host} within ${formatDuration(this.options.timeoutMs)} (timeout-seconds).`, true, { cause: error });
+        }
+        if (code && NOT_CONNECTED.has(code)) {
+            return new TransportError(`Could not connect to ${url.host} (${code}).`, false, {
+                cause: error
+            });
+        }
+        return new TransportError(`The connection to ${url.host} failed (${code ?? redact(text)}).`, true, { cause: error });
+    }
+    async waitBeforeRetry(request, attempt, failure) {
+        const { maxAttempts, budget } = this.options;
+        if (failure.kind === 'transport' && request.changesState && failure.error.requestSent)
+            throw failure.error;
+        const rateLimited = failure.kind === 'status' && isRateLimitStatus(failure.error.status);
+        const serverWaitMs = failure.kind === 'status' ? failure.retryAfterMs : undefined;
+        const retryAt = serverWaitMs === undefined ? undefined : new Date(this.clock.now() + serverWaitMs);
+        if (attempt >= maxAttempts)
+            throw this.exhausted(request, attempt, failure, retryAt);
+        const waitMs = serverWaitMs ?? backoffMs(attempt, rateLimited, this.clock.random());
+        if (!budget.fits(waitMs))
+            throw this.overBudget(request, attempt, failure, waitMs, retryAt);
+        const why = serverWaitMs === undefined ? 'backoff' : 'as the server asked with Retry-After';
+        info(`${request_capitalize(request.label)}: attempt ${attempt} of ${maxAttempts} ${request_describe(failure)}. ` +
+            `Waiting ${formatDuration(waitMs)} (${why}); ${formatDuration(budget.remainingMs - waitMs)} of max-wait-seconds left after that.`);
+        budget.recordWait({ label: request.label, attempt, reason: request_describe(failure), ms: waitMs });
+        await this.clock.sleep(waitMs);
+    }
+    exhausted(request, attempts, failure, retryAt) {
+        if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
+            return new RateLimitError(`The ${request.label} request was still rejected by the rate limit (HTTP ${failure.error.status}) after ${attempts} attempt(s).`, failure.error.status, attempts, retryAt, `${RATE_LIMIT_POLICY}${retryAt ? ` The server said to retry at ${formatInstant(retryAt)}.` : ''} ` +
+                'Raise max-attempts, or run the step later.');
+        }
+        if (attempts === 1)
+            return failure.error;
+        if (failure.kind === 'status')
+            return failure.error;
+        return new TransportError(`${failure.error.message} Gave up after ${attempts} attempts.`, failure.error.requestSent, { cause: failure.error });
+    }
+    overBudget(request, attempts, failure, waitMs, retryAt) {
+        const { budget } = this.options;
+        const left = `${formatDuration(budget.remainingMs)} left of max-wait-seconds (${budget.maxWaitMs / 1000})`;
+        const neededSeconds = Math.ceil((budget.totalWaitedMs + waitMs) / 1000);
+        if (failure.kind === 'status' && isRateLimitStatus(failure.error.status)) {
+            const asked = retryAt
+                ? `the server asks to wait ${formatDuration(waitMs)} (until ${formatInstant(retryAt)})`
+                : `the next attempt would need a ${formatDuration(waitMs)} wait`;
+            return new RateLimitError(`The ${request.label} request was rejected by the rate limit (HTTP ${failure.error.status}) and ${asked}, more than the ${left}.`, failure.error.status, attempts, retryAt, `${retryAt ? `The limit resets at ${formatInstant(retryAt)}: run the step again then, or` : 'Run the step again later, or'} ` +
+                `raise max-wait-seconds to at least ${neededSeconds}. ${RATE_LIMIT_POLICY}`);
+        }
+        if (failure.kind === 'status')
+            return failure.error;
+        return new TransportError(`${failure.error.message} A further attempt would need a ${formatDuration(waitMs)} wait, more than the ${left}.`, failure.error.requestSent, { cause: failure.error });
+    }
+}
+const RATE_LIMIT_POLICY = 'The Key Catalog API allows a burst of 100 requests per IP address, then one every 36 s, and rejects the rest.';
+function retryAfter(headers, nowMs) {
+    return parseRetryAfter(headers['retry-after'], nowMs);
+}
+function request_describe(failure) {
+    if (failure.kind === 'transport')
+        return `failed: ${failure.error.message}`;
+    const { status, statusText } = failure.error;
+    const text = statusText ? ` ${statusText}` : '';
+    return isRateLimitStatus(status)
+        ? `was rejected by the rate limit (HTTP ${status}${text})`
+        : `failed with HTTP ${status}${text}`;
+}
+function request_capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/http/step-budget.ts
+// The wait budget (`max-wait-seconds`) is shared by every request of the step, and so are the
+// figures the summary reports.
+class StepBudget {
+    maxWaitMs;
+    waitedMs = 0;
+    requestsSent = 0;
+    waits = [];
+    constructor(maxWaitMs) {
+        this.maxWaitMs = maxWaitMs;
+    }
+    get remainingMs() {
+        return Math.max(0, this.maxWaitMs - this.waitedMs);
+    }
+    get totalWaitedMs() {
+        return this.waitedMs;
+    }
+    /** HTTP requests sent by the step, redirect hops and retries included. */
+    get requests() {
+        return this.requestsSent;
+    }
+    fits(ms) {
+        return ms <= this.remainingMs;
+    }
+    recordWait(record) {
+        this.waitedMs += record.ms;
+        this.waits.push(record);
+    }
+    recordRequest() {
+        this.requestsSent += 1;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
