@@ -41608,8 +41608,9 @@ function versionInput(text, ctx) {
 }
 // The Catalog accepts any version string, so only what cannot be sent as one URL path segment
 // is refused: control characters, text that is not valid Unicode, and '.' and '..', which a
-// URL drops. Spaces, '/', '%', '+' and any other character go percent-encoded. The length
-// limit is this action's own, far above any version seen in the Catalog.
+// URL drops (encodeURIComponent leaves dots as they are). Spaces, '/', '%', '+' and any other
+// character go percent-encoded (routes.ts). The length limit is this action's own, a guard
+// against pasting the wrong value; no Catalog limit is documented.
 const schema_version = schemas_string({ error: REQUIRED })
     .max(MAX_VERSION_LENGTH, {
     error: iss => `${quote(iss.input)} is longer than ${MAX_VERSION_LENGTH} characters, the most this ` +

@@ -154,8 +154,9 @@ function versionInput(text: string, ctx: z.RefinementCtx): VersionInput {
 
 // The Catalog accepts any version string, so only what cannot be sent as one URL path segment
 // is refused: control characters, text that is not valid Unicode, and '.' and '..', which a
-// URL drops. Spaces, '/', '%', '+' and any other character go percent-encoded. The length
-// limit is this action's own, far above any version seen in the Catalog.
+// URL drops (encodeURIComponent leaves dots as they are). Spaces, '/', '%', '+' and any other
+// character go percent-encoded (routes.ts). The length limit is this action's own, a guard
+// against pasting the wrong value; no Catalog limit is documented.
 const version = z
   .string({ error: REQUIRED })
   .max(MAX_VERSION_LENGTH, {
