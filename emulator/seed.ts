@@ -73,6 +73,12 @@ export const SEED = {
     '5e8a1c7b-9d2f-4a3e-b6c4-7f1d0e9a2b20',
     'b2c4e6f8-1a3c-4d5e-8f7a-9b0c1d2e3f30'
   ],
+  /** Connector builds for ranges: 1.0.0.1 to 1.0.0.12 with betas and a CU, 1.0.1.x, 1.1.0.x. */
+  rangeConnectorItemId: '6a2d8f14-3c7b-4e95-a1d0-8b4c2e6f9a04',
+  /** Solution releases 1.0.0 to 2.3.1 with alpha/beta/rc, CUs, and Other names. */
+  rangeSolutionItemId: '3e9b1c75-8d2a-4f06-b7e3-5c1a9d4e2b05',
+  /** Versions with a space, '/', '%', '+' and non-ASCII letters, next to 1.0.0.1 and Others. */
+  oddVersionsItemId: 'd4a7e2c9-6b1f-4a38-9e5d-2f8c0b7a1d06',
   /** An item and a system of another organization: invisible to the demo keys. */
   otherOrganizationItemId: 'c7d8e9f0-1a2b-4c3d-9e4f-5a6b7c8d9e03',
   otherOrganizationSystemId: 'e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a40'
@@ -128,7 +134,8 @@ function itemSeed(
 }
 
 // Versions are listed out of order on purpose: clients must sort them themselves.
-// Highest stable: app 1.0.0.10, protocol 1.0.1.0; highest of all: 2.0.0-CU1, 1.1.0.1-alpha1.
+// Highest release (latest): app 2.0.0-CU1 (a cumulative update is a release), protocol 1.0.1.0;
+// highest of all: 2.0.0-CU1, 1.1.0.1-alpha1.
 export const SEED_ITEMS: ItemSeed[] = [
   itemSeed(SEED.appItemId, 'Demo Application', DEMO_ORGANIZATION, 'dmapp', [
     '1.0.0.9',
@@ -143,6 +150,62 @@ export const SEED_ITEMS: ItemSeed[] = [
     '1.1.0.1-alpha1',
     '1.0.1.0',
     '1.0.0.3'
+  ]),
+  // Range 1.0.0.x: highest release 1.0.0.12, highest of all 1.0.0.13-beta1; 1.0.1.x: 1.0.1.2
+  // and 1.0.1.3-beta1; 1.1.0.x holds only 1.1.0.1-alpha1. latest 1.0.1.2.
+  itemSeed(SEED.rangeConnectorItemId, 'Range Connector', DEMO_ORGANIZATION, 'dmprotocol', [
+    '1.0.0.3',
+    '1.0.0.12',
+    '1.0.0.1',
+    '1.0.0.13-beta1',
+    '1.0.0.5-CU1',
+    '1.0.0.10',
+    '1.0.0.2',
+    '1.0.0.12-beta2',
+    '1.0.0',
+    '1.0.1.2',
+    '1.0.0.11',
+    '1.0.1.3-beta1',
+    '1.1.0.1-alpha1',
+    'Nightly',
+    '1.0.0.9',
+    '1.0.0.4',
+    '1.0.0.5',
+    '1.0.0.6',
+    '1.0.0.7',
+    '1.0.0.8'
+  ]),
+  // Range 2.x: highest release 2.3.1, highest of all 2.3.2-rc1; 2.0.x: 2.0.0-CU10; 3.x holds
+  // only 3.0.0-beta1; 4.x nothing. latest 2.3.1, latest-prerelease 3.0.0-beta1.
+  itemSeed(SEED.rangeSolutionItemId, 'Range Solution', DEMO_ORGANIZATION, 'dmapp', [
+    '2.0.0-CU2',
+    '1.0.0',
+    '2.3.1',
+    'feature-x',
+    '2.0.0-beta10',
+    '1.2.0',
+    '2.0.0-rc1',
+    '3.0.0-beta1',
+    '2.0.0',
+    '2.0.0-CU10',
+    '1.0.1',
+    '2.0.0-alpha1',
+    '2.3.2-rc1',
+    '2.0.0-beta2',
+    'Nightly',
+    '2.3.0',
+    '2.0.0-CU1'
+  ]),
+  // The Catalog accepts any version string; each goes URL-encoded as one path segment.
+  itemSeed(SEED.oddVersionsItemId, 'Odd Versions', DEMO_ORGANIZATION, 'dmapp', [
+    'Nightly build',
+    '1.0 build 7',
+    '2.0/hotfix',
+    '100%',
+    '1.0.0+meta',
+    'versión ü 1',
+    '1.0.0.1',
+    'feature-x'
   ]),
   itemSeed(
     SEED.otherOrganizationItemId,

@@ -334,13 +334,18 @@ function printRequests(requests: RecordedRequest[]): void {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
+/** What `latest` should take: the highest release, a -CU<n> update counting as a release. */
 function highestStableVersion(versions: string[]): string {
-  const parts = (version: string): number[] => version.split('.').map(Number)
-  const stable = versions.filter(version => !version.includes('-'))
+  // Numbers, then the CU number (0 for a plain release); compared position by position.
+  const key = (version: string): number[] => {
+    const [numbers, update] = version.split(/-CU/i)
+    return [...numbers.split('.').map(Number), -1, Number(update ?? 0)]
+  }
+  const stable = versions.filter(version => /^[\d.]+(-CU\d+)?$/i.test(version))
   stable.sort((a, b) => {
-    const [x, y] = [parts(a), parts(b)]
+    const [x, y] = [key(a), key(b)]
     for (let i = 0; i < Math.max(x.length, y.length); i++) {
-      const difference = (x[i] ?? 0) - (y[i] ?? 0)
+      const difference = (x[i] ?? -2) - (y[i] ?? -2)
       if (difference !== 0) return difference
     }
     return 0

@@ -201,7 +201,7 @@ describe('deploy (process level)', () => {
   it('deploys the version latest resolves to', async () => {
     const run = await deploy({ 'coordination-id': SYSTEM_A, version: 'latest' })
     expect(run.code).toBe(0)
-    expect(run.outputs.version).toBe('1.0.0.10')
+    expect(run.outputs.version).toBe('2.0.0-CU1')
     expect(apiRequests(emulator).map(r => r.route)).toEqual(['versions', 'deploy'])
   })
 })

@@ -77,19 +77,26 @@ function download(inputs: Record<string, string>, dirs = newDirs()) {
 
 describe('latest and latest-prerelease (process level)', () => {
   it('resolves latest to the highest release of versions listed out of order (objects shape)', async () => {
+    // 2.0.0-CU1, a cumulative update, is a release; 1.0.1-beta1 is not.
     const run = await download({ version: 'latest', cache: 'false' })
     expect(run.code).toBe(0)
-    expect(run.outputs.version).toBe('1.0.0.10')
+    expect(run.outputs.version).toBe('2.0.0-CU1')
     expect(apiRequests(emulator).map(r => r.route)).toEqual(['versions', 'download'])
-    expect(apiRequests(emulator)[1].path).toContain('/versions/1.0.0.10/download')
+    expect(apiRequests(emulator)[1].path).toContain('/versions/2.0.0-CU1/download')
     expect(run.summary).toContain('resolved from latest')
     expectNoKeyLeak(run)
   })
 
   it('resolves latest-prerelease to the highest version of all', async () => {
-    const run = await download({ version: 'latest-prerelease', cache: 'false' })
+    const run = await download({
+      'catalog-id': SEED.protocolItemId,
+      version: 'latest-prerelease',
+      cache: 'false'
+    })
     expect(run.code).toBe(0)
-    expect(run.outputs.version).toBe('2.0.0-CU1')
+    expect(run.outputs.version).toBe('1.1.0.1-alpha1')
+    const latest = await download({ 'catalog-id': SEED.protocolItemId, version: 'latest' })
+    expect(latest.outputs.version).toBe('1.0.1.0')
   })
 
   it('orders numerically part by part with a plain array of strings', async () => {
@@ -151,7 +158,7 @@ describe('tool cache (process level)', () => {
 
   it('spends only the versions request for latest when the resolved version is cached', async () => {
     const dirs = newDirs()
-    await download({ version: '1.0.0.10' }, dirs)
+    await download({ version: '2.0.0-CU1' }, dirs)
     emulator.reset()
     const run = await download({ version: 'latest' }, dirs)
     expect(run.outputs['cache-hit']).toBe('true')

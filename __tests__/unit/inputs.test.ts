@@ -108,6 +108,13 @@ describe('parseInputs: catalog-id', () => {
 })
 
 describe('parseInputs: version', () => {
+  const range = (text: string, prefix: string[], includePrereleases = false) => ({
+    kind: 'range',
+    range: text,
+    prefix,
+    includePrereleases
+  })
+
   it.each([
     ['1.0.0.1', '1.0.0.1', { kind: 'exact', version: '1.0.0.1' }],
     ['2.0.0-CU1', '2.0.0-CU1', { kind: 'exact', version: '2.0.0-CU1' }],
@@ -115,32 +122,90 @@ describe('parseInputs: version', () => {
     ['latest', 'latest', { kind: 'latest', includePrereleases: false }],
     ['Latest', 'latest', { kind: 'latest', includePrereleases: false }],
     ['latest-prerelease', 'latest-prerelease', { kind: 'latest', includePrereleases: true }],
-    ['LATEST-PRERELEASE', 'latest-prerelease', { kind: 'latest', includePrereleases: true }]
+    ['LATEST-PRERELEASE', 'latest-prerelease', { kind: 'latest', includePrereleases: true }],
+    ['1.0.0.x', '1.0.0.x', range('1.0.0.x', ['1', '0', '0'])],
+    ['1.0.0.X', '1.0.0.X', range('1.0.0.X', ['1', '0', '0'])],
+    ['2.*', '2.*', range('2.*', ['2'])],
+    [' 2.x ', '2.x', range('2.x', ['2'])]
   ])('reads %j as %j', (given, version, versionRequest) => {
     const settings = parseWith({ version: given })
     expect(settings.version).toBe(version)
     expect(settings.versionRequest).toEqual(versionRequest)
+    expect(settings.warnings).toEqual([])
   })
 
-  it('accepts 128 characters', () => {
-    expect(parseWith({ version: '1'.repeat(128) }).version).toBe('1'.repeat(128))
+  // The Catalog accepts any version string: all of these go, percent-encoded, as one segment.
+  it.each([
+    '1.0 build 7',
+    '1.0.0+meta',
+    '2.0/hotfix',
+    '../..',
+    '100%',
+    '%2e%2e',
+    'a?b#c',
+    'back\\slash',
+    'versión ü 1',
+    '版本 2',
+    '🚀 1.0',
+    '1.0\u00a0beta',
+    'x-ray',
+    '1.0.0-x',
+    '1'.repeat(128)
+  ])('takes %j as an exact version', version => {
+    const settings = parseWith({ version })
+    expect(settings.versionRequest).toEqual({ kind: 'exact', version })
+    expect(settings.version).toBe(version)
   })
 
   it.each([
-    ['.', 'is not a version'],
-    ['..', 'is not a version'],
-    ['1.0 beta', 'contains whitespace or control characters'],
-    ['1.0\tbeta', 'contains whitespace or control characters'],
-    ['1.0\nbeta', 'contains whitespace or control characters'],
-    ['1.0\u0007', 'contains whitespace or control characters'],
-    ['1.0\u00a0beta', 'contains whitespace or control characters'],
-    ['1'.repeat(129), 'is longer than 128 characters']
+    ['.', 'cannot be sent: a URL drops "." and ".." path segments'],
+    ['..', 'cannot be sent: a URL drops "." and ".." path segments'],
+    ['1.0\tbeta', 'contains control characters (a line break or tab?)'],
+    ['1.0\nbeta', 'contains control characters (a line break or tab?)'],
+    ['1.0\u0007', 'contains control characters (a line break or tab?)'],
+    ['1.0\u0085', 'contains control characters (a line break or tab?)'],
+    ['1.0\ud800', 'is not valid Unicode text'],
+    ['1'.repeat(129), 'is longer than 128 characters, the most this action accepts']
   ])('rejects %j', (version, reason) => {
     const problems = problemsWith({ version })
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatch(/^version: "/)
     expect(problems[0]).toContain(reason)
-    expect(problems[0]).toContain('latest-prerelease')
+  })
+
+  it.each(['x', 'X', '*', '1..x', '1.x.2', '1.0.0.x.x', 'v1.x', '1.0.x-beta', '.x'])(
+    'rejects %j as a mistyped range',
+    version => {
+      expect(problemsWith({ version })).toEqual([
+        `version: ${JSON.stringify(version)} looks like a range but is not one: a range is one ` +
+          'or more numbers followed by .x, .X or .* (1.0.0.x, 2.x)'
+      ])
+    }
+  )
+
+  it.each([
+    ['latest', 'latest-prerelease', { kind: 'latest', includePrereleases: true }],
+    ['latest-prerelease', 'latest-prerelease', { kind: 'latest', includePrereleases: true }],
+    ['1.0.0.x', '1.0.0.x with prereleases', range('1.0.0.x', ['1', '0', '0'], true)]
+  ])('reads %j with allow-prerelease as %j', (given, version, versionRequest) => {
+    const settings = parseWith({ version: given, 'allow-prerelease': 'true' })
+    expect(settings.version).toBe(version)
+    expect(settings.versionRequest).toEqual(versionRequest)
+    expect(settings.warnings).toEqual([])
+  })
+
+  it('warns that allow-prerelease does nothing with an exact version', () => {
+    const settings = parseWith({ version: '1.0.0.1', 'allow-prerelease': 'true' })
+    expect(settings.versionRequest).toEqual({ kind: 'exact', version: '1.0.0.1' })
+    expect(settings.warnings).toEqual([
+      'allow-prerelease is ignored: version names an exact version, not latest or a range'
+    ])
+  })
+
+  it('reports a bad allow-prerelease', () => {
+    expect(problemsWith({ version: '1.x', 'allow-prerelease': 'yes' })).toEqual([
+      'allow-prerelease: "yes" is not a boolean (expected true or false)'
+    ])
   })
 })
 
@@ -165,7 +230,7 @@ describe('parseInputs: api-key', () => {
   })
 
   it('keeps the key out of a message about another input it was pasted into', () => {
-    const problems = problemsWith({ version: `1.0 ${KEY}`, 'base-url': KEY })
+    const problems = problemsWith({ version: `1.0\t${KEY}`, 'base-url': KEY })
     expect(problems).toHaveLength(2)
     expect(problems.join('\n')).not.toContain(KEY)
   })

@@ -1,105 +1,359 @@
 import { describe, it, expect } from '@jest/globals'
 import { VersionsAnswerError } from '../../src/errors.js'
 import {
+  candidates,
   compareVersions,
+  isMalformedRange,
   isPrerelease,
+  parseRange,
+  parseVersion,
   parseVersionList,
-  pickLatest
+  pickHighest,
+  pickLatest,
+  sortDescending
 } from '../../src/catalog/versions.js'
 
-const SHUFFLED = [
-  '1.9.3',
-  '2.0.0-CU1',
-  '1.0.0.10',
-  'Other-name',
-  '1.0.1',
+// Realistic lists, each in ascending order as the contract's *Versions* section orders them.
+const CONNECTOR_BUILDS = [
+  'Nightly',
+  '1.0.0',
   '1.0.0.1',
-  '1.10.0',
-  '1.0.1-alpha1',
-  '1.0.0.9'
-]
-const ASCENDING = [
-  'Other-name',
-  '1.0.0.1',
+  '1.0.0.2',
+  '1.0.0.3',
+  '1.0.0.4',
+  '1.0.0.5',
+  '1.0.0.5-CU1',
+  '1.0.0.5-CU2',
+  '1.0.0.6',
+  '1.0.0.7',
+  '1.0.0.8',
   '1.0.0.9',
   '1.0.0.10',
-  '1.0.1-alpha1',
-  '1.0.1',
-  '1.9.3',
-  '1.10.0',
-  '2.0.0-CU1'
+  '1.0.0.11',
+  '1.0.0.12-beta1',
+  '1.0.0.12-beta2',
+  '1.0.0.12',
+  '1.0.0.13-beta1',
+  '1.0.1.1',
+  '1.0.1.2',
+  '1.0.1.3-beta1',
+  '1.1.0.1-alpha1'
 ]
+const SOLUTION_RELEASES = [
+  'feature-x',
+  'feature-y',
+  'Nightly',
+  '1.0.0-alpha1',
+  '1.0.0',
+  '1.0.0-CU1',
+  '1.0.1',
+  '1.2.0',
+  '1.10.0',
+  '2.0.0-alpha1',
+  '2.0.0-alpha2',
+  '2.0.0-beta2',
+  '2.0.0-beta10',
+  '2.0.0-rc1',
+  '2.0.0',
+  '2.0.0-CU1',
+  '2.0.0-CU2',
+  '2.0.0-CU10',
+  '2.0.1-alpha1',
+  '2.0.1',
+  '2.3.0',
+  '2.3.1',
+  '2.3.2-rc1',
+  '3.0.0-beta1'
+]
+
+/** A fixed shuffle, so a sort has work to do. */
+function shuffled<T>(list: readonly T[]): T[] {
+  const copy = [...list]
+  let seed = 7
+  for (let i = copy.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    const j = seed % (i + 1)
+    ;[copy[i], copy[j]] = [copy[j], copy[i]]
+  }
+  return copy
+}
+
+describe('parseVersion', () => {
+  it.each([
+    ['1.0.0.12', { kind: 'release', numbers: ['1', '0', '0', '12'] }],
+    ['2.3.1', { kind: 'release', numbers: ['2', '3', '1'] }],
+    ['7', { kind: 'release', numbers: ['7'] }],
+    ['2.0.0-CU1', { kind: 'release', numbers: ['2', '0', '0'], update: '1' }],
+    ['1.0.0.5-cu12', { kind: 'release', numbers: ['1', '0', '0', '5'], update: '12' }],
+    ['1.0.1-alpha1', { kind: 'prerelease', numbers: ['1', '0', '1'], label: 'alpha1' }],
+    ['2.0.0-CU', { kind: 'prerelease', numbers: ['2', '0', '0'], label: 'CU' }],
+    ['2.0.0-CU1-fix', { kind: 'prerelease', numbers: ['2', '0', '0'], label: 'CU1-fix' }],
+    ['1.0-beta 2', { kind: 'prerelease', numbers: ['1', '0'], label: 'beta 2' }],
+    ['Nightly', { kind: 'other' }],
+    ['feature-x', { kind: 'other' }],
+    ['v1.2.3', { kind: 'other' }],
+    ['1.0 build 7', { kind: 'other' }],
+    ['1.0.0.1a', { kind: 'other' }],
+    ['1.0.0+meta', { kind: 'other' }],
+    ['1..2', { kind: 'other' }],
+    ['1.0.', { kind: 'other' }],
+    ['1.0.0-', { kind: 'other' }],
+    ['', { kind: 'other' }]
+  ])('%j', (text, expected) => {
+    expect(parseVersion(text)).toEqual({ text, ...expected })
+  })
+
+  it.each([
+    ['1.0.1-alpha1', true],
+    ['2.0.0-beta10', true],
+    ['2.0.0-CU1', false],
+    ['2.0.0-cu3', false],
+    ['1.0.0.1', false],
+    ['feature-x', false],
+    ['Nightly', false]
+  ])('isPrerelease(%j) is %s', (version, expected) => {
+    expect(isPrerelease(version)).toBe(expected)
+  })
+})
 
 describe('compareVersions', () => {
   it.each([
+    // leading numbers, numerically, position by position
     ['1.10.0', '1.9.3'],
     ['1.0.0.10', '1.0.0.9'],
+    ['2.0.0', '1.99.99.99'],
+    ['1.' + '9'.repeat(30), '1.' + '9'.repeat(29)],
+    // an extension ranks above
     ['1.0.0.1', '1.0.0'],
+    ['1.0.0.1', '1.0.0-CU5'],
+    ['1.0.0.1-alpha1', '1.0.0'],
+    // a prerelease below its release
     ['1.0.1', '1.0.1-beta1'],
+    ['1.0.1', '1.0.1-rc9'],
+    // cumulative updates: above the base, below the next version and its prereleases
+    ['2.0.0-CU1', '2.0.0'],
+    ['2.0.0-CU10', '2.0.0-CU9'],
+    ['2.0.1', '2.0.0-CU10'],
+    ['2.0.1-alpha1', '2.0.0-CU10'],
+    ['2.0.0.1', '2.0.0-CU10'],
+    ['2.0.0-CU1', '2.0.0-rc1'],
+    ['2.0.0-CU1', '1.10.0'],
+    // prerelease labels, numbers as numbers
     ['1.0.1-beta10', '1.0.1-beta2'],
     ['1.0.1-beta2', '1.0.1-alpha9'],
+    ['1.0.1-rc1', '1.0.1-beta10'],
     ['1.0.1-beta.2', '1.0.1-beta.1'],
     ['1.0.1-beta.1.1', '1.0.1-beta.1'],
+    ['1.0.1-beta1', '1.0.1-beta'],
     ['1.0.1-rc1', '1.0.1-RC'],
-    ['2.0.0-CU1', '1.10.0'],
-    ['2.0.0-CU10', '2.0.0-CU9'],
-    ['1.0.0', 'Other-name'],
-    ['1.1', '1.a'],
-    ['1.1', '1.1a'],
-    ['1.B', '1.a'],
-    ['1.a10', '1.a9'],
-    ['1.' + '9'.repeat(30), '1.' + '9'.repeat(29)]
+    ['1.0.1-Beta', '1.0.1-alpha'],
+    // natural order: a run of digits ranks above a run of anything else
+    ['1.0.1-2', '1.0.1-beta'],
+    ['1.0.1-rc.1', '1.0.1-rc'],
+    // separators do not count: beta.10 is beta 10
+    ['1.0.1-beta.10', '1.0.1-beta2'],
+    ['1.0.1-beta_10', '1.0.1-beta-9'],
+    ['1.0 build 7', 'Nightly'],
+    // Other ranks below every numbered version
+    ['0', 'Nightly'],
+    ['1.0.0-alpha1', 'feature-x'],
+    ['1.0.0', '1.0 build 7'],
+    ['Nightly 10', 'Nightly 9'],
+    ['feature-y', 'feature-x']
   ])('%s > %s', (higher, lower) => {
     expect(compareVersions(higher, lower)).toBeGreaterThan(0)
     expect(compareVersions(lower, higher)).toBeLessThan(0)
   })
 
-  it.each(['1.0.0', '1.0.1-beta1', 'Other-name'])('%s equals itself', version => {
+  it.each(['1.0.0', '1.0.1-beta1', '2.0.0-CU1', 'Nightly', ''])('%j equals itself', version => {
     expect(compareVersions(version, version)).toBe(0)
   })
 
-  it('compares letters without regard to case, then orders by text so sorts are stable', () => {
-    expect(compareVersions('1.0-Beta', '1.0-alpha')).toBeGreaterThan(0)
-    expect(compareVersions('1.0-beta', '1.0-BETA')).not.toBe(0)
-    expect(Math.sign(compareVersions('1.0-beta', '1.0-BETA'))).toBe(
-      -Math.sign(compareVersions('1.0-BETA', '1.0-beta'))
-    )
+  it.each([
+    ['1.01', '1.1'],
+    ['1.0-beta', '1.0-BETA'],
+    ['2.0.0-CU01', '2.0.0-CU1'],
+    ['2.0.0-cu1', '2.0.0-CU1'],
+    ['nightly', 'Nightly'],
+    ['1.0.1-beta.1', '1.0.1-beta1'],
+    ['1.0.1-beta 1', '1.0.1-beta-1']
+  ])('orders %j and %j, equal but for their text, by their text', (a, b) => {
+    expect(Math.sign(compareVersions(a, b))).toBe(a < b ? -1 : 1)
+    expect(Math.sign(compareVersions(b, a))).toBe(a < b ? 1 : -1)
   })
 
-  it('sorts a shuffled list', () => {
-    expect([...SHUFFLED].sort(compareVersions)).toEqual(ASCENDING)
-    expect([...SHUFFLED].reverse().sort(compareVersions)).toEqual(ASCENDING)
+  it.each([
+    ['connector builds', CONNECTOR_BUILDS],
+    ['solution releases', SOLUTION_RELEASES]
+  ])('sorts shuffled %s into the documented order', (_name, ascending) => {
+    const input = shuffled(ascending)
+    expect(input).not.toEqual(ascending)
+    expect([...input].sort(compareVersions)).toEqual(ascending)
+    expect([...input].reverse().sort(compareVersions)).toEqual(ascending)
+    expect(sortDescending(input)).toEqual([...ascending].reverse())
+  })
+
+  it('is a total order on a mixed sample: antisymmetric, transitive, equal only to itself', () => {
+    const sample = [
+      ...CONNECTOR_BUILDS,
+      ...SOLUTION_RELEASES,
+      '1.01',
+      '1.0-BETA',
+      '1.0-beta',
+      '2.0.0-cu1',
+      '2.0.0-CU01',
+      '1.0 build 7',
+      '1.0.0+meta',
+      '',
+      '1..2'
+    ]
+    const sign = (a: string, b: string) => Math.sign(compareVersions(a, b))
+    const violations: string[] = []
+    for (const a of sample) {
+      for (const b of sample) {
+        if (sign(a, b) !== -sign(b, a)) violations.push(`not antisymmetric: ${a} ${b}`)
+        if ((sign(a, b) === 0) !== (a === b)) violations.push(`equal: ${a} ${b}`)
+        for (const c of sample) {
+          if (sign(a, b) < 0 && sign(b, c) < 0 && sign(a, c) >= 0) {
+            violations.push(`not transitive: ${a} < ${b} < ${c}`)
+          }
+        }
+      }
+    }
+    expect(violations).toEqual([])
+    expect(sample.length).toBeGreaterThan(50)
   })
 })
 
-describe('isPrerelease', () => {
+describe('ranges', () => {
   it.each([
-    ['1.0.1-alpha1', true],
-    ['2.0.0-CU1', true],
-    ['Other-name', true],
-    ['1.0.0.1', false],
-    ['1.10.0', false]
-  ])('%s: %s', (version, expected) => {
-    expect(isPrerelease(version)).toBe(expected)
+    ['1.0.0.x', ['1', '0', '0']],
+    ['1.0.0.X', ['1', '0', '0']],
+    ['1.0.0.*', ['1', '0', '0']],
+    ['2.x', ['2']],
+    ['10.20.x', ['10', '20']]
+  ])('parseRange(%j)', (text, prefix) => {
+    expect(parseRange(text)).toEqual(prefix)
+    expect(isMalformedRange(text)).toBe(false)
+  })
+
+  it.each([
+    'x',
+    'X',
+    '*',
+    '.x',
+    '1..x',
+    '1.x.2',
+    '1.x.x',
+    '1.0.0.x.x',
+    'v1.x',
+    '1.0.x-beta',
+    'x.1'
+  ])('%j is a malformed range', text => {
+    expect(parseRange(text)).toBeUndefined()
+    expect(isMalformedRange(text)).toBe(true)
+  })
+
+  it.each(['1.0.0.1', 'x-ray', '1.0.0-x', '1.0.xx', 'Nightly', 'latest', '1.0 build 7', 'box.1'])(
+    '%j is no range at all',
+    text => {
+      expect(parseRange(text)).toBeUndefined()
+      expect(isMalformedRange(text)).toBe(false)
+    }
+  )
+
+  // [range, allow prereleases, versions it holds highest first] over the lists above.
+  it.each([
+    [
+      '1.0.0.x',
+      false,
+      CONNECTOR_BUILDS,
+      [
+        '1.0.0.12',
+        '1.0.0.11',
+        '1.0.0.10',
+        '1.0.0.9',
+        '1.0.0.8',
+        '1.0.0.7',
+        '1.0.0.6',
+        '1.0.0.5-CU2',
+        '1.0.0.5-CU1',
+        '1.0.0.5',
+        '1.0.0.4',
+        '1.0.0.3',
+        '1.0.0.2',
+        '1.0.0.1'
+      ]
+    ],
+    [
+      '1.0.0.x',
+      true,
+      CONNECTOR_BUILDS,
+      ['1.0.0.13-beta1', '1.0.0.12', '1.0.0.12-beta2', '1.0.0.12-beta1', '1.0.0.11']
+    ],
+    ['1.0.1.x', false, CONNECTOR_BUILDS, ['1.0.1.2', '1.0.1.1']],
+    ['1.0.1.x', true, CONNECTOR_BUILDS, ['1.0.1.3-beta1', '1.0.1.2', '1.0.1.1']],
+    ['1.1.0.x', false, CONNECTOR_BUILDS, []],
+    ['1.1.0.x', true, CONNECTOR_BUILDS, ['1.1.0.1-alpha1']],
+    ['1.0.x', false, CONNECTOR_BUILDS, ['1.0.1.2', '1.0.1.1', '1.0.0.12']],
+    ['1.x', false, CONNECTOR_BUILDS, ['1.0.1.2', '1.0.1.1', '1.0.0.12']],
+    ['2.x', false, SOLUTION_RELEASES, ['2.3.1', '2.3.0', '2.0.1', '2.0.0-CU10']],
+    ['2.x', true, SOLUTION_RELEASES, ['2.3.2-rc1', '2.3.1', '2.3.0']],
+    ['2.0.x', false, SOLUTION_RELEASES, ['2.0.1', '2.0.0-CU10', '2.0.0-CU2', '2.0.0-CU1', '2.0.0']],
+    ['1.x', false, SOLUTION_RELEASES, ['1.10.0', '1.2.0', '1.0.1', '1.0.0-CU1', '1.0.0']],
+    ['3.x', false, SOLUTION_RELEASES, []],
+    ['3.x', true, SOLUTION_RELEASES, ['3.0.0-beta1']],
+    ['2.3.1.x', true, SOLUTION_RELEASES, []],
+    ['4.x', true, SOLUTION_RELEASES, []]
+  ])('%s (prereleases %s)', (range, includePrereleases, list, highestFirst) => {
+    const selection = { range: parseRange(range), includePrereleases }
+    const found = candidates(shuffled(list), selection)
+    expect(found.slice(0, highestFirst.length)).toEqual(highestFirst)
+    expect(found.length > 0).toBe(highestFirst.length > 0)
+    expect(pickHighest(shuffled(list), selection)).toBe(highestFirst[0])
+  })
+
+  it('holds versions whose numbers go on after P, never P itself or another P', () => {
+    const holds = (range: string, version: string) =>
+      candidates([version], { range: parseRange(range), includePrereleases: true }).length === 1
+    expect(holds('1.0.0.x', '1.0.0.1')).toBe(true)
+    expect(holds('1.0.0.x', '1.0.0.12-beta1')).toBe(true)
+    expect(holds('1.0.0.x', '1.0.0.5-CU1')).toBe(true)
+    expect(holds('1.0.0.x', '1.0.0.1.7')).toBe(true)
+    expect(holds('1.00.0.x', '1.0.0.1')).toBe(true)
+    expect(holds('1.0.0.x', '1.0.0')).toBe(false)
+    expect(holds('1.0.0.x', '1.0.0-CU1')).toBe(false)
+    expect(holds('1.0.0.x', '1.0.0-beta1')).toBe(false)
+    expect(holds('1.0.0.x', '1.0.1.2')).toBe(false)
+    expect(holds('1.0.0.x', '11.0.0.2')).toBe(false)
+    expect(holds('2.x', '2.0.0')).toBe(true)
+    expect(holds('2.x', '2.3.1')).toBe(true)
+    expect(holds('2.x', '2')).toBe(false)
+    expect(holds('2.x', '20.1')).toBe(false)
+    expect(holds('2.x', '2.0 build 7')).toBe(false)
   })
 })
 
 describe('pickLatest', () => {
-  it('picks the highest release', () => {
-    expect(pickLatest(SHUFFLED, false)).toBe('1.10.0')
+  it.each([
+    [CONNECTOR_BUILDS, false, '1.0.1.2'],
+    [CONNECTOR_BUILDS, true, '1.1.0.1-alpha1'],
+    [SOLUTION_RELEASES, false, '2.3.1'],
+    [SOLUTION_RELEASES, true, '3.0.0-beta1'],
+    [['1.0.0', '1.0.0-CU1', '1.0.1-beta1'], false, '1.0.0-CU1'],
+    [['1.0.0-beta1'], true, '1.0.0-beta1'],
+    [['Nightly', 'feature-x', '0.0.1'], false, '0.0.1'],
+    [['1.0 build 7', '0.9'], false, '0.9']
+  ])('in %j with prereleases %s: %s', (list, includePrereleases, expected) => {
+    expect(pickLatest(shuffled(list), includePrereleases)).toBe(expected)
   })
 
-  it('picks the highest of all with prereleases', () => {
-    expect(pickLatest(SHUFFLED, true)).toBe('2.0.0-CU1')
-  })
-
-  it('gives undefined when nothing is left', () => {
-    expect(pickLatest([], true)).toBeUndefined()
-    expect(pickLatest(['1.0.0-beta1', '2.0.0-rc1'], false)).toBeUndefined()
-  })
-
-  it('picks a prerelease when asked even if it is the only one', () => {
-    expect(pickLatest(['1.0.0-beta1'], true)).toBe('1.0.0-beta1')
+  it.each([
+    [[], true],
+    [['1.0.0-beta1', '2.0.0-rc1'], false],
+    [['Nightly', 'feature-x', '1.0 build 7'], true]
+  ])('finds nothing in %j (prereleases %s)', (list, includePrereleases) => {
+    expect(pickLatest(list, includePrereleases)).toBeUndefined()
   })
 })
 

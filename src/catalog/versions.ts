@@ -4,7 +4,6 @@ import { VersionsAnswerError } from '../errors.js'
 const LIST_KEYS = ['versions', 'items', 'value', 'catalogVersions'] as const
 const VERSION_KEYS = ['versionNumber', 'catalogVersionNumber', 'version', 'name'] as const
 const SNIPPET_LENGTH = 200
-const NUMERIC = /^\d+$/
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -20,8 +19,8 @@ function snippet(body: string): string {
 function unreadable(body: string, reason: string): VersionsAnswerError {
   return new VersionsAnswerError(
     `The Catalog's list of versions could not be read: ${reason}. It starts with: ${snippet(body)}`,
-    'Give an exact version instead of latest; the format of this list is not published and ' +
-      'may have changed.'
+    'Give an exact version instead of latest or a range; the format of this list is not ' +
+      'published and may have changed.'
   )
 }
 
@@ -76,6 +75,67 @@ export function parseVersionList(body: string): string[] {
   })
 }
 
+// ---------------------------------------------------------------------------------------------
+// What a version is
+//
+// A *numbered* version is dot-separated numbers, alone or followed by a dash and a label:
+// `1.0.0.12`, `2.3.1`, `1.0.1-beta10`, `2.0.0-CU1`. The dash marks a prerelease, except a
+// `-CU<n>` label (a cumulative update, any letter case), which is a release.
+//
+// Anything else is *Other*, as the Catalog files it: `Nightly`, `feature-x`, and also versions
+// that start with a number but go on with something other than a dash (`1.0 build 7`,
+// `1.0.0.1a`, `1..2`). Whether such a version is a release, and where it belongs among the
+// others, would be a guess, so latest and ranges never pick an Other version (and never fail
+// because of one); it is still downloaded or deployed when named exactly.
+
+const NUMBERED = /^(\d+(?:\.\d+)*)(?:-(.+))?$/s
+const CUMULATIVE_UPDATE = /^CU(\d+)$/i
+
+export type ParsedVersion =
+  | { kind: 'other'; text: string }
+  /** `update` holds the digits of a `-CU<n>` suffix. */
+  | { kind: 'release'; text: string; numbers: string[]; update?: string }
+  | { kind: 'prerelease'; text: string; numbers: string[]; label: string }
+
+export function parseVersion(text: string): ParsedVersion {
+  const match = NUMBERED.exec(text)
+  if (!match) return { kind: 'other', text }
+  const numbers = match[1].split('.')
+  const label = match[2]
+  if (label === undefined) return { kind: 'release', text, numbers }
+  const update = CUMULATIVE_UPDATE.exec(label)
+  if (update) return { kind: 'release', text, numbers, update: update[1] }
+  return { kind: 'prerelease', text, numbers, label }
+}
+
+/** A numbered version with a dash that is not `-CU<n>`. Other versions are not prereleases. */
+export function isPrerelease(version: string): boolean {
+  return parseVersion(version).kind === 'prerelease'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Order
+//
+// One total order over all strings, so that any list sorts the same whatever order it came in:
+//
+// 1. Other versions rank below every numbered version; among themselves they compare by
+//    natural order (below).
+// 2. Numbered versions compare by their numbers first, position by position, numerically
+//    (`1.10.0` > `1.9.3`); when one list of numbers extends the other, the longer ranks above
+//    (`1.0.0.1` > `1.0.0`). The numbers always decide before anything after the dash does:
+//    `2.0.0-CU9` < `2.0.1-alpha1` < `2.0.1`, and `2.0.0-CU9` < `2.0.0.1`.
+// 3. Same numbers: prereleases < the plain release < its cumulative updates
+//    (`2.0.0-rc1` < `2.0.0` < `2.0.0-CU1` < `2.0.0-CU10`). Updates compare by their number,
+//    prereleases by natural order of their labels (`beta2` < `beta10`, `beta.2` < `beta.10`,
+//    `alpha9` < `beta1` < `rc1`; `beta` < `beta1` < `beta1.1`).
+// 4. What is still equal (`1.01` and `1.1`, `Beta1` and `beta.1`, `CU01` and `CU1`) is ordered
+//    by the exact text, so two versions compare equal only when they are the same string.
+//
+// Natural order splits a text, lower-cased, into runs of digits and runs of other characters,
+// leaving out the separators '.', '-', '_' and spaces (`beta.2`, `beta-2` and `beta2` are
+// alike); runs compare one by one: two digit runs by value, two other runs by character codes,
+// and a digit run ranks above any other run. A text that runs out first ranks below.
+
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
@@ -87,16 +147,7 @@ function compareNumbers(a: string, b: string): number {
   return Math.sign(x.length - y.length) || compareText(x, y)
 }
 
-/** Numbers rank above anything else. */
-function compareMixed(a: string, b: string, compareOthers: (a: string, b: string) => number) {
-  const aIsNumber = NUMERIC.test(a)
-  const bIsNumber = NUMERIC.test(b)
-  if (aIsNumber && bIsNumber) return compareNumbers(a, b)
-  if (aIsNumber !== bIsNumber) return aIsNumber ? 1 : -1
-  return compareOthers(a, b)
-}
-
-function compareLists(a: string[], b: string[], compare: (a: string, b: string) => number) {
+function compareLists<T>(a: T[], b: T[], compare: (a: T, b: T) => number): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     const difference = compare(a[i], b[i])
     if (difference !== 0) return difference
@@ -104,56 +155,125 @@ function compareLists(a: string[], b: string[], compare: (a: string, b: string) 
   return Math.sign(a.length - b.length)
 }
 
-/** Natural order: `beta2` < `beta10`, by comparing runs of digits and of other characters. */
-function compareWords(a: string, b: string): number {
-  const runs = (word: string) => word.toLowerCase().match(/\d+|\D+/g) ?? []
-  return compareLists(runs(a), runs(b), (x, y) => compareMixed(x, y, compareText))
-}
+const DIGITS = /^\d/
 
-function comparePart(a: string, b: string): number {
-  return compareMixed(a, b, compareWords)
-}
-
-function splitAtDash(version: string): { release: string[]; prerelease?: string[] } {
-  const dash = version.indexOf('-')
-  if (dash < 0) return { release: version.split('.') }
-  return {
-    release: version.slice(0, dash).split('.'),
-    prerelease: version.slice(dash + 1).split('.')
-  }
-}
-
-/**
- * Orders versions as the Catalog numbers them: `1.10.0` > `1.9.3`, `1.0.0.1` > `1.0.0`,
- * `1.0.1` > `1.0.1-beta10` > `1.0.1-beta2`. Versions that differ only in letter case or leading
- * zeros are ordered by their text, so that a sort does not depend on the order given.
- */
-export function compareVersions(a: string, b: string): number {
-  const x = splitAtDash(a)
-  const y = splitAtDash(b)
-  const byRelease = compareLists(x.release, y.release, comparePart)
-  if (byRelease !== 0) return byRelease
-  if (x.prerelease === undefined || y.prerelease === undefined) {
-    // A release ranks above its prereleases.
-    const byPresence = Number(x.prerelease === undefined) - Number(y.prerelease === undefined)
-    if (byPresence !== 0) return byPresence
-  } else {
-    const byPrerelease = compareLists(x.prerelease, y.prerelease, comparePart)
-    if (byPrerelease !== 0) return byPrerelease
-  }
+function compareRuns(a: string, b: string): number {
+  const aIsNumber = DIGITS.test(a)
+  const bIsNumber = DIGITS.test(b)
+  if (aIsNumber && bIsNumber) return compareNumbers(a, b)
+  if (aIsNumber !== bIsNumber) return aIsNumber ? 1 : -1
   return compareText(a, b)
 }
 
-export function isPrerelease(version: string): boolean {
-  return version.includes('-')
+function compareNatural(a: string, b: string): number {
+  const runs = (text: string) => text.toLowerCase().match(/\d+|[^\d._\s-]+/g) ?? []
+  return compareLists(runs(a), runs(b), compareRuns)
 }
 
-/** The highest version, leaving out prereleases unless asked; undefined when none is left. */
-export function pickLatest(versions: string[], includePrereleases: boolean): string | undefined {
-  let latest: string | undefined
-  for (const version of versions) {
-    if (!includePrereleases && isPrerelease(version)) continue
-    if (latest === undefined || compareVersions(version, latest) > 0) latest = version
+/** Prerelease 0, plain release 1, cumulative update 2. */
+function suffixRank(version: Exclude<ParsedVersion, { kind: 'other' }>): number {
+  if (version.kind === 'prerelease') return 0
+  return version.update === undefined ? 1 : 2
+}
+
+function compareParsed(x: ParsedVersion, y: ParsedVersion): number {
+  if (x.kind === 'other' || y.kind === 'other') {
+    if (x.kind !== y.kind) return x.kind === 'other' ? -1 : 1
+    return compareNatural(x.text, y.text)
   }
-  return latest
+  const byNumbers = compareLists(x.numbers, y.numbers, compareNumbers)
+  if (byNumbers !== 0) return byNumbers
+  const byRank = suffixRank(x) - suffixRank(y)
+  if (byRank !== 0) return Math.sign(byRank)
+  if (x.kind === 'prerelease' && y.kind === 'prerelease') return compareNatural(x.label, y.label)
+  if (x.kind === 'release' && y.kind === 'release' && x.update && y.update) {
+    return compareNumbers(x.update, y.update)
+  }
+  return 0
+}
+
+function compareTotal(x: ParsedVersion, y: ParsedVersion): number {
+  return compareParsed(x, y) || compareText(x.text, y.text)
+}
+
+/** The order described above: negative when `a` ranks below `b`, 0 only when they are equal. */
+export function compareVersions(a: string, b: string): number {
+  return compareTotal(parseVersion(a), parseVersion(b))
+}
+
+/** Highest first. */
+export function sortDescending(versions: readonly string[]): string[] {
+  return versions
+    .map(parseVersion)
+    .sort((x, y) => compareTotal(y, x))
+    .map(version => version.text)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ranges
+//
+// `P.x` (also `P.X`, `P.*`), P one or more dot-separated numbers, as the Catalog groups versions:
+// the numbered versions whose numbers start with P and go on with at least one more number.
+// `1.0.0.x` holds 1.0.0.1, 1.0.0.12, 1.0.0.12-beta1 and 1.0.0.5-CU1, not 1.0.0 or 1.0.1.2;
+// `2.x` holds 2.0.0 and 2.3.1. Numbers compare by value here too (`1.00.x` is `1.0.x`).
+
+const RANGE = /^(\d+(?:\.\d+)*)\.[xX*]$/
+
+/** The numbers P of a range `P.x`, or undefined when the text is not a range. */
+export function parseRange(text: string): string[] | undefined {
+  const match = RANGE.exec(text)
+  return match ? match[1].split('.') : undefined
+}
+
+/**
+ * True for a text that is not a range but reads as a mistyped one: a dot-separated part that is
+ * only `x`, `X` or `*` (`x`, `*`, `1..x`, `1.x.2`, `v1.x`), or a range with something after it
+ * (`1.0.x-beta`). No version a Catalog user registers looks like that, while such a typo sent as
+ * an exact version would spend a rate-limited download request on a 404.
+ */
+export function isMalformedRange(text: string): boolean {
+  if (RANGE.test(text)) return false
+  return text.split('.').some(part => /^[xX*]$/.test(part)) || /^[\d.]*\.[xX*]-/.test(text)
+}
+
+function inRange(version: ParsedVersion, prefix: readonly string[]): boolean {
+  if (version.kind === 'other' || version.numbers.length <= prefix.length) return false
+  return prefix.every((number, i) => compareNumbers(number, version.numbers[i]) === 0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Picking
+
+export interface Selection {
+  /** Only versions in this range (its numbers P); all numbered versions when undefined. */
+  range?: readonly string[]
+  /** Prereleases are candidates too. */
+  includePrereleases: boolean
+}
+
+function isCandidate(version: ParsedVersion, selection: Selection): boolean {
+  if (version.kind === 'other') return false
+  if (version.kind === 'prerelease' && !selection.includePrereleases) return false
+  return selection.range === undefined || inRange(version, selection.range)
+}
+
+/** The versions a selection may take, highest first. */
+export function candidates(versions: readonly string[], selection: Selection): string[] {
+  return sortDescending(versions.filter(version => isCandidate(parseVersion(version), selection)))
+}
+
+/** The highest version the selection may take; undefined when there is none. */
+export function pickHighest(versions: readonly string[], selection: Selection): string | undefined {
+  let highest: ParsedVersion | undefined
+  for (const text of versions) {
+    const version = parseVersion(text)
+    if (!isCandidate(version, selection)) continue
+    if (highest === undefined || compareTotal(version, highest) > 0) highest = version
+  }
+  return highest?.text
+}
+
+/** The highest release, or the highest numbered version of all with prereleases. */
+export function pickLatest(versions: readonly string[], includePrereleases: boolean) {
+  return pickHighest(versions, { includePrereleases })
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isMalformedRange, parseRange } from '../catalog/versions.js'
 import { InputError } from '../errors.js'
 
 /** Every input declared in action.yml, in the order they are validated and reported. */
@@ -6,6 +7,7 @@ export const INPUT_NAMES = [
   'api-key',
   'catalog-id',
   'version',
+  'allow-prerelease',
   'operation',
   'coordination-id',
   'path',
@@ -21,7 +23,10 @@ export const INPUT_NAMES = [
 export type InputName = (typeof INPUT_NAMES)[number]
 
 export type VersionRequest =
-  { kind: 'exact'; version: string } | { kind: 'latest'; includePrereleases: boolean }
+  | { kind: 'exact'; version: string }
+  | { kind: 'latest'; includePrereleases: boolean }
+  /** `range` as given (`1.0.0.x`); `prefix` its numbers (`['1', '0', '0']`). */
+  | { kind: 'range'; range: string; prefix: string[]; includePrereleases: boolean }
 
 export type Operation = 'download' | 'deploy'
 
@@ -29,7 +34,11 @@ export interface Settings {
   apiKey: string
   /** Lower-cased GUID. */
   catalogId: string
-  /** The exact version, or 'latest' / 'latest-prerelease'; `versionRequest` says which. */
+  /**
+   * What was asked for, for logs and the summary: the exact version, 'latest',
+   * 'latest-prerelease', or the range ('1.0.0.x', '1.0.0.x with prereleases');
+   * `versionRequest` says which.
+   */
   version: string
   versionRequest: VersionRequest
   /** 'auto' already resolved: deploy when at least one system is given. */
@@ -56,15 +65,19 @@ const GUID_EXPECTED =
   'expected 8-4-4-4-12 hexadecimal digits, like 2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37'
 const SHA256_PATTERN = /^[0-9a-f]{64}$/i
 const CONTROL_CHARACTER = /\p{Cc}/u
+// In a `u` regex a surrogate pair is one code point, so this finds only lone halves.
+const LONE_SURROGATE = /[\ud800-\udfff]/u
 const SPACE_CHARACTER = /[\p{Z}\ufeff]/u
-const WHITESPACE_OR_CONTROL = /[\s\p{Cc}\p{Z}]/u
 // Anything an HTTP header value cannot carry that the control and space checks do not report.
 const NOT_HEADER_SAFE = /[^\p{Cc}\p{Z}\ufeff\x21-\x7e]/u
 const TRUTHY = ['true', 'True', 'TRUE']
 const FALSY = ['false', 'False', 'FALSE']
 const MAX_SHOWN_LENGTH = 60
 const REQUIRED = 'is required but was not given'
-const VERSION_EXPECTED = 'expected a version like 1.0.0.1 or 2.0.0-CU1, latest or latest-prerelease'
+const MAX_VERSION_LENGTH = 128
+const VERSION_EXPECTED =
+  'expected a version as registered (1.0.0.1, 2.0.0-CU1), latest, latest-prerelease, or a ' +
+  'range such as 1.0.0.x'
 
 /** A value as shown in a message: trimmed, shortened, quoted, control characters escaped. */
 function quote(value: unknown): string {
@@ -109,27 +122,62 @@ const apiKey = z
     'contains characters other than visible ASCII, which an HTTP header cannot carry'
   )
 
-const LATEST: Record<string, VersionRequest> = {
-  latest: { kind: 'latest', includePrereleases: false },
-  'latest-prerelease': { kind: 'latest', includePrereleases: true }
+type VersionInput =
+  | { kind: 'exact'; version: string }
+  | { kind: 'latest'; prerelease: boolean }
+  | { kind: 'range'; range: string; prefix: string[] }
+
+const LATEST: Record<string, VersionInput> = {
+  latest: { kind: 'latest', prerelease: false },
+  'latest-prerelease': { kind: 'latest', prerelease: true }
 }
 
-// The version becomes one URL path segment, hence no '.' or '..'.
+function versionInput(text: string, ctx: z.RefinementCtx): VersionInput {
+  const latest = LATEST[text.toLowerCase()]
+  if (latest) return latest
+  const prefix = parseRange(text)
+  if (prefix) return { kind: 'range', range: text, prefix }
+  // A typo of a range is refused rather than sent as an exact version: no one registers a
+  // version like `1..x` or `1.x.2`, and sending it would spend a rate-limited request on a 404.
+  if (isMalformedRange(text)) {
+    ctx.addIssue(
+      issue(
+        `${quote(text)} looks like a range but is not one: a range is one or more numbers ` +
+          'followed by .x, .X or .* (1.0.0.x, 2.x)',
+        text
+      )
+    )
+    return z.NEVER
+  }
+  return { kind: 'exact', version: text }
+}
+
+// The Catalog accepts any version string, so only what cannot be sent as one URL path segment
+// is refused: control characters, text that is not valid Unicode, and '.' and '..', which a
+// URL drops (encodeURIComponent leaves dots as they are). Spaces, '/', '%', '+' and any other
+// character go percent-encoded (routes.ts). The length limit is this action's own, a guard
+// against pasting the wrong value; no Catalog limit is documented.
 const version = z
   .string({ error: REQUIRED })
-  .max(128, {
-    error: iss => `${quote(iss.input)} is longer than 128 characters (${VERSION_EXPECTED})`
-  })
-  .refine(text => !WHITESPACE_OR_CONTROL.test(text), {
+  .max(MAX_VERSION_LENGTH, {
     error: iss =>
-      `${quote(iss.input)} contains whitespace or control characters (${VERSION_EXPECTED})`
+      `${quote(iss.input)} is longer than ${MAX_VERSION_LENGTH} characters, the most this ` +
+      'action accepts'
+  })
+  .refine(text => !CONTROL_CHARACTER.test(text), {
+    error: iss =>
+      `${quote(iss.input)} contains control characters (a line break or tab?), which a ` +
+      `version cannot hold (${VERSION_EXPECTED})`
+  })
+  .refine(text => !LONE_SURROGATE.test(text), {
+    error: iss => `${quote(iss.input)} is not valid Unicode text (${VERSION_EXPECTED})`
   })
   .refine(text => text !== '.' && text !== '..', {
-    error: iss => `${quote(iss.input)} is not a version (${VERSION_EXPECTED})`
+    error: iss =>
+      `${quote(iss.input)} cannot be sent: a URL drops "." and ".." path segments ` +
+      `(${VERSION_EXPECTED})`
   })
-  .transform(
-    (text): VersionRequest => LATEST[text.toLowerCase()] ?? { kind: 'exact', version: text }
-  )
+  .transform(versionInput)
 
 const operation = z.enum(['auto', 'download', 'deploy'], {
   error: iss => `${quote(iss.input)} is not one of auto, download, deploy`
@@ -206,6 +254,7 @@ const fields = z.object({
   'api-key': given(apiKey),
   'catalog-id': given(guid(z.string({ error: REQUIRED }))),
   version: given(version),
+  'allow-prerelease': given(boolean().prefault('false')),
   operation: given(operation.prefault('auto')),
   'coordination-id': given(coordinationIds.prefault('')),
   path: given(path.prefault('')),
@@ -235,21 +284,57 @@ function requireSystemForDeploy(input: Fields, ctx: z.RefinementCtx<Fields>): vo
 }
 
 function ignoredInputWarnings(input: Fields, operation: Operation): string[] {
-  if (operation === 'download') {
-    return input['coordination-id'].length > 0
-      ? ['coordination-id is ignored: operation is download (use deploy or auto to deploy)']
+  const warnings =
+    input['allow-prerelease'] && input.version.kind === 'exact'
+      ? ['allow-prerelease is ignored: version names an exact version, not latest or a range']
       : []
+  if (operation === 'download') {
+    if (input['coordination-id'].length > 0) {
+      warnings.push(
+        'coordination-id is ignored: operation is download (use deploy or auto to deploy)'
+      )
+    }
+    return warnings
   }
   const downloadOnly = [
     input.extract && 'extract',
     input['expected-sha256'] !== undefined && 'expected-sha256',
     input.path !== '' && 'path'
   ].filter(name => name !== false)
-  return downloadOnly.map(name => `${name} is ignored: it only applies to downloads`)
+  return [
+    ...warnings,
+    ...downloadOnly.map(name => `${name} is ignored: it only applies to downloads`)
+  ]
+}
+
+function versionRequest(input: Fields): VersionRequest {
+  const given = input.version
+  const allowPrerelease = input['allow-prerelease']
+  switch (given.kind) {
+    case 'exact':
+      return given
+    case 'latest':
+      return { kind: 'latest', includePrereleases: given.prerelease || allowPrerelease }
+    case 'range':
+      return { ...given, includePrereleases: allowPrerelease }
+  }
+}
+
+/** The request as it is named in logs, messages and the summary. */
+export function describeVersionRequest(request: VersionRequest): string {
+  switch (request.kind) {
+    case 'exact':
+      return request.version
+    case 'latest':
+      // latest with allow-prerelease is latest-prerelease.
+      return request.includePrereleases ? 'latest-prerelease' : 'latest'
+    case 'range':
+      return request.includePrereleases ? `${request.range} with prereleases` : request.range
+  }
 }
 
 function toSettings(input: Fields): Settings {
-  const versionRequest = input.version
+  const request = versionRequest(input)
   const operation: Operation =
     input.operation === 'auto'
       ? input['coordination-id'].length > 0
@@ -259,13 +344,8 @@ function toSettings(input: Fields): Settings {
   return {
     apiKey: input['api-key'],
     catalogId: input['catalog-id'],
-    version:
-      versionRequest.kind === 'exact'
-        ? versionRequest.version
-        : versionRequest.includePrereleases
-          ? 'latest-prerelease'
-          : 'latest',
-    versionRequest,
+    version: describeVersionRequest(request),
+    versionRequest: request,
     operation,
     coordinationIds: operation === 'deploy' ? input['coordination-id'] : [],
     path: input.path,
