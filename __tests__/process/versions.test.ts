@@ -52,8 +52,10 @@ describe('latest, latest-prerelease and ranges (process level)', () => {
     [CONNECTOR, '1.0.0.x', 'false', '1.0.0.12', '1.0.0.x'],
     [CONNECTOR, '1.0.0.x', 'true', '1.0.0.13-beta1', '1.0.0.x with prereleases'],
     [CONNECTOR, '1.1.0.x', 'true', '1.1.0.1-alpha1', '1.1.0.x with prereleases'],
-    // Other versions (1.0 build 7, Nightly build, ...) are never taken and never in the way.
-    [ODD, 'latest', 'false', '1.0.0.1', 'latest']
+    // Other versions (Nightly build, feature-x) are never taken and never in the way; numbers
+    // followed by other text are releases: 100% ranks above 2.0/hotfix and 1.0.0.1.
+    [ODD, 'latest', 'false', '100%', 'latest'],
+    [ODD, '1.0.x', 'false', '1.0.0.1', '1.0.x']
   ])('%s %s (allow-prerelease %s) takes %s', async (item, version, allow, taken, from) => {
     const result = await run({ 'catalog-id': item, version, 'allow-prerelease': allow })
     expect(result.errors).toEqual([])

@@ -89,10 +89,10 @@ describe('selectVersion', () => {
   })
 
   it('is not confused by Other versions, and shows odd ones quoted', () => {
-    const error = failure('latest-prerelease', false, ['Nightly', '1.0 build 7', 'feature-x'])
+    const error = failure('latest-prerelease', false, ['Nightly', 'v1.0 build 7', 'feature-x'])
     expect(error.message).toBe(
       `Catalog item ${ITEM} has no numbered version to resolve "latest-prerelease" to. None of ` +
-        'the 3 version(s) it lists is numbered: "1.0 build 7", Nightly, feature-x.'
+        'the 3 version(s) it lists is numbered: "v1.0 build 7", Nightly, feature-x.'
     )
     expect(error.hint).toBe('Name an exact version.')
     expect(selectVersion(ITEM, request('latest'), ['Nightly', '0.1', 'feature-x'])).toBe('0.1')

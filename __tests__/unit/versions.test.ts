@@ -92,12 +92,15 @@ describe('parseVersion', () => {
     ['Nightly', { kind: 'other' }],
     ['feature-x', { kind: 'other' }],
     ['v1.2.3', { kind: 'other' }],
-    ['1.0 build 7', { kind: 'other' }],
-    ['1.0.0.1a', { kind: 'other' }],
-    ['1.0.0+meta', { kind: 'other' }],
-    ['1..2', { kind: 'other' }],
-    ['1.0.', { kind: 'other' }],
-    ['1.0.0-', { kind: 'other' }],
+    // Numbers followed by anything but a dash: a release that extends its numbers.
+    ['1.0 build 7', { kind: 'release', numbers: ['1', '0'], suffix: ' build 7' }],
+    ['1.0.0.1a', { kind: 'release', numbers: ['1', '0', '0', '1'], suffix: 'a' }],
+    ['1.0.0+meta', { kind: 'release', numbers: ['1', '0', '0'], suffix: '+meta' }],
+    ['1..2', { kind: 'release', numbers: ['1'], suffix: '..2' }],
+    ['1.0.', { kind: 'release', numbers: ['1', '0'], suffix: '.' }],
+    // A dash anywhere marks a prerelease.
+    ['1.0.0-', { kind: 'prerelease', numbers: ['1', '0', '0'], label: '' }],
+    ['1.0 build-7', { kind: 'prerelease', numbers: ['1', '0'], label: ' build-7' }],
     ['', { kind: 'other' }]
   ])('%j', (text, expected) => {
     expect(parseVersion(text)).toEqual({ text, ...expected })
@@ -158,6 +161,11 @@ describe('compareVersions', () => {
     ['0', 'Nightly'],
     ['1.0.0-alpha1', 'feature-x'],
     ['1.0.0', '1.0 build 7'],
+    // a suffix extends its release, and ranks below its cumulative updates
+    ['1.0 build 7', '1.0'],
+    ['1.0 build 10', '1.0 build 9'],
+    ['2.0.0-CU1', '2.0.0+meta'],
+    ['1.0 build 7', '1.0-rc1'],
     ['Nightly 10', 'Nightly 9'],
     ['feature-y', 'feature-x']
   ])('%s > %s', (higher, lower) => {
@@ -330,7 +338,8 @@ describe('ranges', () => {
     expect(holds('2.x', '2.3.1')).toBe(true)
     expect(holds('2.x', '2')).toBe(false)
     expect(holds('2.x', '20.1')).toBe(false)
-    expect(holds('2.x', '2.0 build 7')).toBe(false)
+    expect(holds('2.x', '2.0 build 7')).toBe(true)
+    expect(holds('2.x', 'v2.0')).toBe(false)
   })
 })
 
@@ -343,7 +352,8 @@ describe('pickLatest', () => {
     [['1.0.0', '1.0.0-CU1', '1.0.1-beta1'], false, '1.0.0-CU1'],
     [['1.0.0-beta1'], true, '1.0.0-beta1'],
     [['Nightly', 'feature-x', '0.0.1'], false, '0.0.1'],
-    [['1.0 build 7', '0.9'], false, '0.9']
+    [['1.0 build 7', '0.9'], false, '1.0 build 7'],
+    [['1.0 build-7', '0.9'], false, '0.9']
   ])('in %j with prereleases %s: %s', (list, includePrereleases, expected) => {
     expect(pickLatest(shuffled(list), includePrereleases)).toBe(expected)
   })
@@ -351,7 +361,7 @@ describe('pickLatest', () => {
   it.each([
     [[], true],
     [['1.0.0-beta1', '2.0.0-rc1'], false],
-    [['Nightly', 'feature-x', '1.0 build 7'], true]
+    [['Nightly', 'feature-x', 'v1.0 build 7'], true]
   ])('finds nothing in %j (prereleases %s)', (list, includePrereleases) => {
     expect(pickLatest(list, includePrereleases)).toBeUndefined()
   })

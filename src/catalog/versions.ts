@@ -78,37 +78,40 @@ export function parseVersionList(body: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // What a version is
 //
-// A *numbered* version is dot-separated numbers, alone or followed by a dash and a label:
-// `1.0.0.12`, `2.3.1`, `1.0.1-beta10`, `2.0.0-CU1`. The dash marks a prerelease, except a
-// `-CU<n>` label (a cumulative update, any letter case), which is a release.
+// A *numbered* version starts with dot-separated numbers: `1.0.0.12`, `2.3.1`, `1.0.1-beta10`,
+// `2.0.0-CU1`, `1.0 build 7`. A dash marks a prerelease, except a `-CU<n>` suffix (a cumulative
+// update, any letter case), which is a release; so is a version whose numbers go on with
+// something other than a dash (`1.0 build 7`, `1.0.0+meta`): it extends its numbers.
 //
-// Anything else is *Other*, as the Catalog files it: `Nightly`, `feature-x`, and also versions
-// that start with a number but go on with something other than a dash (`1.0 build 7`,
-// `1.0.0.1a`, `1..2`). Whether such a version is a release, and where it belongs among the
-// others, would be a guess, so latest and ranges never pick an Other version (and never fail
-// because of one); it is still downloaded or deployed when named exactly.
+// A version that does not start with a number is *Other*, as the Catalog files it (`Nightly`,
+// `feature-x`): latest and ranges never pick one, and never fail because of one; it is still
+// downloaded or deployed when named exactly.
 
-const NUMBERED = /^(\d+(?:\.\d+)*)(?:-(.+))?$/s
+const LEADING_NUMBERS = /^(\d+(?:\.\d+)*)(.*)$/s
 const CUMULATIVE_UPDATE = /^CU(\d+)$/i
 
 export type ParsedVersion =
   | { kind: 'other'; text: string }
-  /** `update` holds the digits of a `-CU<n>` suffix. */
-  | { kind: 'release'; text: string; numbers: string[]; update?: string }
+  /** `update` holds the digits of a `-CU<n>` suffix; `suffix` what follows the numbers otherwise. */
+  | { kind: 'release'; text: string; numbers: string[]; update?: string; suffix?: string }
   | { kind: 'prerelease'; text: string; numbers: string[]; label: string }
 
 export function parseVersion(text: string): ParsedVersion {
-  const match = NUMBERED.exec(text)
+  const match = LEADING_NUMBERS.exec(text)
   if (!match) return { kind: 'other', text }
   const numbers = match[1].split('.')
-  const label = match[2]
-  if (label === undefined) return { kind: 'release', text, numbers }
-  const update = CUMULATIVE_UPDATE.exec(label)
-  if (update) return { kind: 'release', text, numbers, update: update[1] }
-  return { kind: 'prerelease', text, numbers, label }
+  const rest = match[2]
+  if (rest === '') return { kind: 'release', text, numbers }
+  if (rest.startsWith('-')) {
+    const update = CUMULATIVE_UPDATE.exec(rest.slice(1))
+    if (update) return { kind: 'release', text, numbers, update: update[1] }
+    return { kind: 'prerelease', text, numbers, label: rest.slice(1) }
+  }
+  if (rest.includes('-')) return { kind: 'prerelease', text, numbers, label: rest }
+  return { kind: 'release', text, numbers, suffix: rest }
 }
 
-/** A numbered version with a dash that is not `-CU<n>`. Other versions are not prereleases. */
+/** A numbered version with a dash that is not a `-CU<n>` suffix. Other versions are not prereleases. */
 export function isPrerelease(version: string): boolean {
   return parseVersion(version).kind === 'prerelease'
 }
@@ -124,10 +127,11 @@ export function isPrerelease(version: string): boolean {
 //    (`1.10.0` > `1.9.3`); when one list of numbers extends the other, the longer ranks above
 //    (`1.0.0.1` > `1.0.0`). The numbers always decide before anything after the dash does:
 //    `2.0.0-CU9` < `2.0.1-alpha1` < `2.0.1`, and `2.0.0-CU9` < `2.0.0.1`.
-// 3. Same numbers: prereleases < the plain release < its cumulative updates
-//    (`2.0.0-rc1` < `2.0.0` < `2.0.0-CU1` < `2.0.0-CU10`). Updates compare by their number,
-//    prereleases by natural order of their labels (`beta2` < `beta10`, `beta.2` < `beta.10`,
-//    `alpha9` < `beta1` < `rc1`; `beta` < `beta1` < `beta1.1`).
+// 3. Same numbers: prereleases < the plain release < releases that extend it with a suffix <
+//    its cumulative updates (`2.0.0-rc1` < `2.0.0` < `2.0.0 build 3` < `2.0.0-CU1` <
+//    `2.0.0-CU10`). Updates compare by their number, prereleases by natural order of their
+//    labels (`beta2` < `beta10`, `beta.2` < `beta.10`, `alpha9` < `beta1` < `rc1`; `beta` <
+//    `beta1` < `beta1.1`), suffixes by natural order too.
 // 4. What is still equal (`1.01` and `1.1`, `Beta1` and `beta.1`, `CU01` and `CU1`) is ordered
 //    by the exact text, so two versions compare equal only when they are the same string.
 //
@@ -170,10 +174,11 @@ function compareNatural(a: string, b: string): number {
   return compareLists(runs(a), runs(b), compareRuns)
 }
 
-/** Prerelease 0, plain release 1, cumulative update 2. */
+/** Prerelease 0, plain release 1, release with a suffix 2, cumulative update 3. */
 function suffixRank(version: Exclude<ParsedVersion, { kind: 'other' }>): number {
   if (version.kind === 'prerelease') return 0
-  return version.update === undefined ? 1 : 2
+  if (version.update !== undefined) return 3
+  return version.suffix === undefined ? 1 : 2
 }
 
 function compareParsed(x: ParsedVersion, y: ParsedVersion): number {
@@ -186,8 +191,9 @@ function compareParsed(x: ParsedVersion, y: ParsedVersion): number {
   const byRank = suffixRank(x) - suffixRank(y)
   if (byRank !== 0) return Math.sign(byRank)
   if (x.kind === 'prerelease' && y.kind === 'prerelease') return compareNatural(x.label, y.label)
-  if (x.kind === 'release' && y.kind === 'release' && x.update && y.update) {
-    return compareNumbers(x.update, y.update)
+  if (x.kind === 'release' && y.kind === 'release') {
+    if (x.update && y.update) return compareNumbers(x.update, y.update)
+    if (x.suffix && y.suffix) return compareNatural(x.suffix, y.suffix)
   }
   return 0
 }
