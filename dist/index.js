@@ -43606,6 +43606,23 @@ async function copyWithDigest(from, to, signal) {
 
 const ENTRY_FILE = 'entry.json';
 /**
+ * The version of the cache's layout, part of the action's public interface: users save and
+ * restore `<RUNNER_TOOL_CACHE>/dataminer-catalog` across runs with actions/cache. Any change to
+ * where or how entries are written takes a new number, so that an entry of another layout is
+ * never found, let alone misread. The layout (README, "Reuse across runs"):
+ *
+ *   <RUNNER_TOOL_CACHE>/dataminer-catalog/layout-1/<catalog-id>/<version>-<digest>/
+ *     entry.json     {"layout": 1, catalogId, version, fileName, size, sha256, packageType}
+ *     <fileName>     the package, as it was downloaded
+ *
+ * <catalog-id> is lower-case; <version> is the version percent-encoded (and `*` as `_`), cut to 80
+ * characters; <digest> is the first 8 hex digits of the SHA-256 of the exact version string, so
+ * versions that differ only in case or beyond 80 characters never share a folder.
+ */
+const CACHE_LAYOUT = 1;
+/** The folder under the tool cache that holds every entry of the action, of every layout. */
+const CACHE_FOLDER = 'dataminer-catalog';
+/**
  * Downloaded packages kept in the runner's tool cache, one folder per item and exact version.
  * A Catalog version is registered once and never changes, so an entry never goes stale.
  *
@@ -43628,13 +43645,15 @@ class PackageCache {
         // and add a short digest of the exact string so two versions never share a folder.
         const digest = (0,external_node_crypto_.createHash)('sha256').update(version).digest('hex').slice(0, 8);
         const readable = encodeURIComponent(version).replace(/[*]/g, '_').slice(0, 80);
-        return external_node_path_default().join(this.root, 'dataminer-catalog', catalogId.toLowerCase(), `${readable}-${digest}`);
+        return external_node_path_default().join(this.root, CACHE_FOLDER, `layout-${CACHE_LAYOUT}`, catalogId.toLowerCase(), `${readable}-${digest}`);
     }
     /** The complete entry for this version, or undefined. Reads only the small entry file. */
     async lookup(catalogId, version) {
         const dir = this.entryDir(catalogId, version);
         try {
             const entry = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, ENTRY_FILE), 'utf8'));
+            if (entry.layout !== CACHE_LAYOUT)
+                return undefined;
             if (entry.version !== version || entry.catalogId !== catalogId.toLowerCase())
                 return undefined;
             const filePath = external_node_path_default().join(dir, external_node_path_default().basename(entry.fileName));
@@ -43668,7 +43687,8 @@ class PackageCache {
             const copy = await copyWithDigest(filePath, external_node_path_default().join(staging, external_node_path_default().basename(entry.fileName)), scope.signal);
             if (copy.sha256 !== entry.sha256)
                 throw new Error('the copy in the cache does not match the download');
-            await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(staging, ENTRY_FILE), JSON.stringify(entry, null, 2));
+            const record = { ...entry, layout: CACHE_LAYOUT };
+            await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(staging, ENTRY_FILE), JSON.stringify(record, null, 2));
             await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
             try {
                 await (0,promises_namespaceObject.rename)(staging, dir);

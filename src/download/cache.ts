@@ -7,6 +7,8 @@ import { copyWithDigest } from './hashing.js'
 import type { PackageType } from './package-type.js'
 
 export interface CacheEntry {
+  /** CACHE_LAYOUT when written; an entry of another layout is never read. */
+  layout?: number
   catalogId: string
   version: string
   fileName: string
@@ -16,6 +18,25 @@ export interface CacheEntry {
 }
 
 const ENTRY_FILE = 'entry.json'
+
+/**
+ * The version of the cache's layout, part of the action's public interface: users save and
+ * restore `<RUNNER_TOOL_CACHE>/dataminer-catalog` across runs with actions/cache. Any change to
+ * where or how entries are written takes a new number, so that an entry of another layout is
+ * never found, let alone misread. The layout (README, "Reuse across runs"):
+ *
+ *   <RUNNER_TOOL_CACHE>/dataminer-catalog/layout-1/<catalog-id>/<version>-<digest>/
+ *     entry.json     {"layout": 1, catalogId, version, fileName, size, sha256, packageType}
+ *     <fileName>     the package, as it was downloaded
+ *
+ * <catalog-id> is lower-case; <version> is the version percent-encoded (and `*` as `_`), cut to 80
+ * characters; <digest> is the first 8 hex digits of the SHA-256 of the exact version string, so
+ * versions that differ only in case or beyond 80 characters never share a folder.
+ */
+export const CACHE_LAYOUT = 1
+
+/** The folder under the tool cache that holds every entry of the action, of every layout. */
+export const CACHE_FOLDER = 'dataminer-catalog'
 
 /**
  * Downloaded packages kept in the runner's tool cache, one folder per item and exact version.
@@ -41,7 +62,8 @@ export class PackageCache {
     const readable = encodeURIComponent(version).replace(/[*]/g, '_').slice(0, 80)
     return path.join(
       this.root,
-      'dataminer-catalog',
+      CACHE_FOLDER,
+      `layout-${CACHE_LAYOUT}`,
       catalogId.toLowerCase(),
       `${readable}-${digest}`
     )
@@ -55,6 +77,7 @@ export class PackageCache {
     const dir = this.entryDir(catalogId, version)
     try {
       const entry = JSON.parse(await readFile(path.join(dir, ENTRY_FILE), 'utf8')) as CacheEntry
+      if (entry.layout !== CACHE_LAYOUT) return undefined
       if (entry.version !== version || entry.catalogId !== catalogId.toLowerCase()) return undefined
       const filePath = path.join(dir, path.basename(entry.fileName))
       const { size } = await stat(filePath)
@@ -90,7 +113,8 @@ export class PackageCache {
       )
       if (copy.sha256 !== entry.sha256)
         throw new Error('the copy in the cache does not match the download')
-      await writeFile(path.join(staging, ENTRY_FILE), JSON.stringify(entry, null, 2))
+      const record: CacheEntry = { ...entry, layout: CACHE_LAYOUT }
+      await writeFile(path.join(staging, ENTRY_FILE), JSON.stringify(record, null, 2))
       await rm(dir, { recursive: true, force: true })
       try {
         await rename(staging, dir)
