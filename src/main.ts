@@ -13,7 +13,7 @@ import { StepBudget } from './http/step-budget.js'
 import { readInputs } from './inputs/read-inputs.js'
 import type { Settings } from './inputs/schema.js'
 import { setDeployOutputs, setDownloadOutputs, setRequestOutputs } from './outputs.js'
-import { redact, registerSecret } from './redact.js'
+import { bindToRun, redact, withSecrets } from './redact.js'
 import { writeSummary, type StepReport } from './summary/summary.js'
 
 /** Seams for tests; the action itself runs with the defaults. */
@@ -33,11 +33,11 @@ const CANCEL_GRACE_MS = 3000
 export async function run(dependencies: RunDependencies = {}): Promise<RunOutcome> {
   // Masked before anything else can print it, even an input error.
   const apiKey = core.getInput('api-key')
-  if (apiKey) {
-    core.setSecret(apiKey)
-    registerSecret(apiKey)
-  }
+  if (apiKey) core.setSecret(apiKey)
+  return withSecrets([apiKey], () => runStep(dependencies))
+}
 
+async function runStep(dependencies: RunDependencies): Promise<RunOutcome> {
   const scope = new CancelScope()
   const failure = new FailureReport()
   const stopHandlingSignals = handleSignals(scope, failure)
@@ -78,12 +78,13 @@ function handleSignals(scope: CancelScope, failure: FailureReport): () => void {
     failure.report(scope.reason ?? new Error('The step was cancelled.'))
     process.exit()
   }
-  const onSignal = (signal: NodeJS.Signals) => {
+  // Signals arrive outside the run's async context; bound, the report still hides the key.
+  const onSignal = bindToRun((signal: NodeJS.Signals) => {
     if (scope.cancelled) return exitNow()
     core.info(`${signal} received: stopping, and removing what this step has begun to write.`)
     scope.cancel(signal)
     deadline = setTimeout(exitNow, CANCEL_GRACE_MS)
-  }
+  })
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   return () => {
@@ -182,7 +183,8 @@ class FailureReport {
     if (this.reported) return
     this.reported = true
     const hint = error instanceof ActionError && error.hint ? `\n${error.hint}` : ''
-    if (error.stack) core.debug(redact(error.stack))
+    // Only in debug: reading the stack is what costs the time of mapping it to the source.
+    if (core.isDebug() && error.stack) core.debug(redact(error.stack))
     core.setFailed(redact(`${error.message}${hint}`))
   }
 }

@@ -114,7 +114,10 @@ describe('latest and latest-prerelease (process level)', () => {
     const run = await download({ 'catalog-id': GARBAGE_ID, version: 'latest' })
     expect(run.code).toBe(1)
     expect(run.errors).toHaveLength(1)
-    expect(run.errors[0]).toMatch(/<html/i)
+    expect(run.errors[0]).toContain(
+      'It starts with: an HTML page: "Sign in: Please sign in to continue"'
+    )
+    expect(run.errors[0]).not.toMatch(/<html/i)
     expect(apiRequests(emulator).map(r => r.route)).toEqual(['versions'])
   })
 

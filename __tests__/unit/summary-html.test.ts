@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { registerSecret } from '../../src/redact.js'
+import { withSecrets } from '../../src/redact.js'
 import { code, text } from '../../src/summary/html.js'
 
 describe('summary text', () => {
@@ -10,8 +10,12 @@ describe('summary text', () => {
     expect(code('a<b')).toBe('<code>a&#60;b</code>')
   })
 
-  it('removes a registered secret', () => {
-    registerSecret('s3cret-value-123')
-    expect(text('key=s3cret-value-123;')).toBe('key=***;')
+  it("removes the run's secrets, and only within that run", async () => {
+    const inside = await withSecrets(['s3cret-value-123'], async () => {
+      await new Promise(resolve => setImmediate(resolve))
+      return text('key=s3cret-value-123;')
+    })
+    expect(inside).toBe('key=***;')
+    expect(text('key=s3cret-value-123;')).toBe('key=s3cret-value-123;')
   })
 })

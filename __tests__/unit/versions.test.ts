@@ -401,7 +401,7 @@ describe('parseVersionList', () => {
   })
 
   it.each([
-    ['not JSON', '<html>\n  <body>Service   Unavailable</body>\n</html>', 'it is not JSON'],
+    ['not JSON', 'Service   Unavailable\n', 'it is not JSON'],
     ['empty', '', 'it is not JSON'],
     ['a bare string', '"1.0.0"', 'expected a JSON array'],
     ['null', 'null', 'expected a JSON array'],
@@ -426,10 +426,16 @@ describe('parseVersionList', () => {
     expect(hint).toContain('exact version')
   })
 
+  it('shows an HTML page by its title, not its markup', () => {
+    expect(() =>
+      parseVersionList('<!DOCTYPE html><html><head><title>Sign in</title></head><body/></html>')
+    ).toThrow(/It starts with: an HTML page: "Sign in"$/)
+  })
+
   it('shows only the first 200 characters of the answer, on one line', () => {
     const body = `{"message":\n\t"${'x'.repeat(500)}"}`
     expect(() => parseVersionList(body)).toThrow(
-      new RegExp(`It starts with: \\{"message": "x{187}\\.\\.\\.$`)
+      new RegExp(`It starts with: \\{"message": "x{187}…$`)
     )
   })
 })

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { ActionError } from '../errors.js'
-import { describeVersionRequest, type VersionRequest } from '../inputs/schema.js'
+import { describeVersionRequest, type VersionRequest } from './version-request.js'
 import type { CatalogClient } from './client.js'
 import {
   candidates,

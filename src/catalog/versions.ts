@@ -1,4 +1,5 @@
 import { VersionsAnswerError } from '../errors.js'
+import { htmlText, looksLikeHtml, snippet } from '../http/describe-body.js'
 
 // The versions route's JSON schema is not published: these are the shapes read.
 const LIST_KEYS = ['versions', 'items', 'value', 'catalogVersions'] as const
@@ -9,16 +10,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** The start of an answer on one line, for a message. */
-function snippet(body: string): string {
-  const oneLine = body.replace(/[\s\p{Cc}]+/gu, ' ').trim()
-  if (oneLine === '') return '(an empty answer)'
-  return oneLine.length > SNIPPET_LENGTH ? `${oneLine.slice(0, SNIPPET_LENGTH)}...` : oneLine
+/** The start of an answer on one line, for a message; an HTML page by its title. */
+function startOf(body: string): string {
+  if (body.trim() === '') return '(an empty answer)'
+  if (looksLikeHtml(body)) return `an HTML page: "${htmlText(body)}"`
+  return snippet(body, SNIPPET_LENGTH)
 }
 
 function unreadable(body: string, reason: string): VersionsAnswerError {
   return new VersionsAnswerError(
-    `The Catalog's list of versions could not be read: ${reason}. It starts with: ${snippet(body)}`,
+    `The Catalog's list of versions could not be read: ${reason}. It starts with: ${startOf(body)}`,
     'Give an exact version instead of latest or a range; the format of this list is not ' +
       'published and may have changed.'
   )

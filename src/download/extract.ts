@@ -13,7 +13,7 @@ import {
   type ZipArchive,
   type ZipEntry
 } from '../zip/zip-archive.js'
-import { isWindowsDeviceName } from './file-name.js'
+import { FORBIDDEN_ON_WINDOWS, isWindowsDeviceName } from './file-name.js'
 
 export interface UnpackedFolder {
   /** A hidden folder beside the destination, listed in the scope until it is renamed or removed. */
@@ -24,7 +24,6 @@ export interface UnpackedFolder {
 
 const LISTED_PROBLEMS = 5
 const CONTROL_CHARACTER = /\p{Cc}/u
-const FORBIDDEN_ON_WINDOWS = /[<>:"|?*]/
 const RENAME_ATTEMPTS = 5
 
 /** The folder a package is unpacked into: beside it, named after it without its extension. */

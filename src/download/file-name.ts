@@ -9,7 +9,8 @@ const MAX_EXTENSION_BYTES = 32
 
 // C0 and C1 controls, plus the bidirectional overrides that can disguise an extension.
 const INVISIBLE_OR_CONTROL = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu
-const FORBIDDEN_ON_WINDOWS = /[<>:"|?*]/g
+/** Characters Windows does not allow in a file name. */
+export const FORBIDDEN_ON_WINDOWS = /[<>:"|?*]/
 const PACKAGE_EXTENSION = /\.(dmapp|dmprotocol|zip)$/i
 // Windows opens a device, not a file, for these names, whatever follows the first dot.
 const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])$/i
@@ -31,7 +32,9 @@ export function fileNameFromContentDisposition(header: string | undefined): stri
 /** Reduces an untrusted name to a base name that is safe on every OS; undefined if none is left. */
 export function safeBaseName(raw: string): string | undefined {
   const lastPart = raw.split(/[/\\]/).pop() ?? ''
-  let name = trimName(lastPart.replace(INVISIBLE_OR_CONTROL, '').replace(FORBIDDEN_ON_WINDOWS, ''))
+  let name = trimName(
+    lastPart.replace(INVISIBLE_OR_CONTROL, '').replace(new RegExp(FORBIDDEN_ON_WINDOWS, 'g'), '')
+  )
   if (name === '' || name === '.' || name === '..') return undefined
   if (isWindowsDeviceName(name)) name = `_${name}`
   return capLength(name)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isMalformedRange, parseRange } from '../catalog/versions.js'
+import { describeVersionRequest, type VersionRequest } from '../catalog/version-request.js'
 import { InputError } from '../errors.js'
 
 /** Every input declared in action.yml, in the order they are validated and reported. */
@@ -21,12 +22,6 @@ export const INPUT_NAMES = [
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
-
-export type VersionRequest =
-  | { kind: 'exact'; version: string }
-  | { kind: 'latest'; includePrereleases: boolean }
-  /** `range` as given (`1.0.0.x`); `prefix` its numbers (`['1', '0', '0']`). */
-  | { kind: 'range'; range: string; prefix: string[]; includePrereleases: boolean }
 
 export type Operation = 'download' | 'deploy'
 
@@ -317,19 +312,6 @@ function versionRequest(input: Fields): VersionRequest {
       return { kind: 'latest', includePrereleases: given.prerelease || allowPrerelease }
     case 'range':
       return { ...given, includePrereleases: allowPrerelease }
-  }
-}
-
-/** The request as it is named in logs, messages and the summary. */
-export function describeVersionRequest(request: VersionRequest): string {
-  switch (request.kind) {
-    case 'exact':
-      return request.version
-    case 'latest':
-      // latest with allow-prerelease is latest-prerelease.
-      return request.includePrereleases ? 'latest-prerelease' : 'latest'
-    case 'range':
-      return request.includePrereleases ? `${request.range} with prereleases` : request.range
   }
 }
 
