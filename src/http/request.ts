@@ -86,6 +86,10 @@ export function toolkitTransport(timeoutMs: number): Transport {
   return async (method, url, headers) => {
     // An empty string makes the toolkit send `Content-Length: 0` on a bodiless POST.
     const response = await client.request(method, url.href, method === 'GET' ? null : '', headers)
+    // The socket timeout is for the wait for the head. From here on the body's IdleWatchdog
+    // times the transfer; left on, the socket timer would race it and, by ending the socket,
+    // turn a stalled body into an "aborted" connection instead of the timeout it is.
+    response.message.socket?.setTimeout(0)
     return response.message
   }
 }
