@@ -26,7 +26,7 @@ export function describeMachine(): Machine {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    commit: git('log', '-1', '--format=%h (%s)') || 'unknown (not a git checkout)',
+    commit: git('log', '-1', '--format=%h (committed %cs)') || 'unknown (not a git checkout)',
     changes: git('status', '--porcelain', '--untracked-files=no')
       .split('\n')
       .map(line => line.slice(3))
