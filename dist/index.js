@@ -488,6 +488,7 @@ function formatInstant(date) {
 /* harmony export */   js: () => (/* binding */ htmlText),
 /* harmony export */   te: () => (/* binding */ looksLikeHtml)
 /* harmony export */ });
+/* unused harmony export decodeEntities */
 // Server answers shown to people: an error page as its title or first words, a JSON error as its
 // message, anything else as its first characters on one line. Never raw markup.
 const MAX_LENGTH = 300;
@@ -555,6 +556,7 @@ const ENTITIES = {
     apos: "'",
     nbsp: ' '
 };
+/** Text with HTML character references (`&amp;`, `&#39;`, `&#x41;`) replaced by what they stand for. */
 function decodeEntities(text) {
     return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name) => {
         if (name[0] === '#') {
