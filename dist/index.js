@@ -10726,7 +10726,7 @@ async function runStep(dependencies) {
         report.operation = settings.operation;
         report.catalogId = settings.catalogId;
         report.requestedVersion = settings.version;
-        const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(926)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5926));
+        const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(548)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6548));
         await perform(settings, report, scope, dependencies);
     }
     catch (thrown) {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { mkdir, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { CancelScope } from '../cancel-scope.js'
 import type { CatalogClient } from '../catalog/client.js'
@@ -8,6 +8,7 @@ import { formatBytes } from '../format.js'
 import { ZipArchive } from '../zip/zip-archive.js'
 import type { PackageCache } from './cache.js'
 import { copyWithDigest } from './hashing.js'
+import { ensureDestinationFolder } from './destination-folder.js'
 import {
   extractedFolderFor,
   planExtraction,
@@ -68,7 +69,7 @@ export async function downloadPackage(
   cache: PackageCache | undefined,
   scope: CancelScope
 ): Promise<DownloadResult> {
-  await mkdir(request.destination, { recursive: true })
+  await ensureDestinationFolder(request.destination)
   const ready =
     (cache && (await takeFromCache(request, cache, scope))) ||
     (await fetchFromApi(request, client, scope))
