@@ -1,4 +1,4 @@
-import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 3313:
@@ -32945,27 +32945,28 @@ var external_node_stream_ = __nccwpck_require__(7075);
  */
 class IdleWatchdog extends external_node_stream_.Transform {
     idleMs;
-    onIdle;
+    options;
     timer;
     /** Bytes passed through so far. */
     bytes = 0;
-    constructor(idleMs, onIdle = () => undefined) {
+    /**
+     * `onIdle` runs after the timeout has failed the stream; `tap` sees every chunk on its way, so
+     * that a caller can hash the body without another stream stage (each costs time per chunk).
+     */
+    constructor(idleMs, options = {}) {
         super();
         this.idleMs = idleMs;
-        this.onIdle = onIdle;
-        this.arm();
-    }
-    arm() {
-        clearTimeout(this.timer);
+        this.options = options;
         this.timer = setTimeout(() => {
             // Fail first, so the timeout is the error reported, not the abort that onIdle causes.
             this.destroy(new TransportError(`No data received for ${Math.round(this.idleMs / 1000)} s (timeout-seconds); the transfer was abandoned.`, true));
-            this.onIdle();
+            this.options.onIdle?.();
         }, this.idleMs);
     }
     _transform(chunk, _encoding, done) {
-        this.arm();
+        this.timer.refresh();
         this.bytes += chunk.length;
+        this.options.tap?.(chunk);
         done(null, chunk);
     }
     _flush(done) {
@@ -32990,7 +32991,7 @@ function bodyBroken(cause) {
 async function readText(message, idleMs, maxBytes = 64 * 1024) {
     const chunks = [];
     let kept = 0;
-    const watchdog = new IdleWatchdog(idleMs, () => message.destroy());
+    const watchdog = new IdleWatchdog(idleMs, { onIdle: () => message.destroy() });
     message.on('error', error => watchdog.destroy(bodyBroken(error)));
     message.on('aborted', () => watchdog.destroy(bodyBroken(new Error('aborted'))));
     message.pipe(watchdog);
@@ -33758,18 +33759,29 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
-/** Passes bytes through while computing their SHA-256 and counting them. */
-class HashingCounter extends external_node_stream_.Transform {
+/** The SHA-256 and size of bytes fed to it in order. */
+class ContentDigest {
     hash = (0,external_node_crypto_.createHash)('sha256');
     bytes = 0;
-    _transform(chunk, _encoding, done) {
+    update(chunk) {
         this.hash.update(chunk);
         this.bytes += chunk.length;
-        done(null, chunk);
     }
-    /** Lowercase hex; call once, after the stream has finished. */
-    digest() {
+    /** Lowercase hex; call once, after the last update. */
+    hex() {
         return this.hash.digest('hex');
+    }
+}
+/** Passes bytes through while computing their SHA-256 and counting them. */
+class HashingCounter extends external_node_stream_.Transform {
+    digest;
+    constructor(digest = new ContentDigest()) {
+        super();
+        this.digest = digest;
+    }
+    _transform(chunk, _encoding, done) {
+        this.digest.update(chunk);
+        done(null, chunk);
     }
 }
 /** Copies a file while hashing it; the destination must not exist yet, and is removed on failure. */
@@ -33784,7 +33796,7 @@ async function copyWithDigest(from, to, signal) {
         await (0,promises_namespaceObject.rm)(to, { force: true });
         throw error;
     }
-    return { size: counter.bytes, sha256: counter.digest() };
+    return { size: counter.digest.bytes, sha256: counter.digest.hex() };
 }
 
 ;// CONCATENATED MODULE: ./src/download/cache.ts
@@ -34819,6 +34831,9 @@ class DeflateDecoder extends external_node_stream_.Transform {
 
 
 
+// The file stream's buffer: large enough that chunks from the socket pile up while a write is in
+// flight and go out together in one writev, instead of one write (and one wait) per chunk.
+const WRITE_BATCH_BYTES = 1024 * 1024;
 /** A temporary name in `dir`, so the final rename never crosses file systems. */
 function temporaryPathIn(dir) {
     return external_node_path_default().join(dir, `.dataminer-catalog-${(0,external_node_crypto_.randomUUID)()}.partial`);
@@ -34834,21 +34849,30 @@ async function saveBodyToTempFile(response, dir, idleMs, scope) {
     const decoders = decodersFor(headerText(response.headers['content-encoding']));
     const tempPath = temporaryPathIn(dir);
     const untrack = scope.track(tempPath);
-    const watchdog = new IdleWatchdog(idleMs);
-    const counter = new HashingCounter();
+    const digest = new ContentDigest();
+    // Unencoded, as asked, the body is hashed by the watchdog; encoded, after it is decoded.
+    const watchdog = new IdleWatchdog(idleMs, {
+        tap: decoders.length === 0 ? chunk => digest.update(chunk) : undefined
+    });
+    const decoding = decoders.length === 0 ? [] : [...decoders, new HashingCounter(digest)];
     const declared = response.headers['content-length'];
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)([response, watchdog, ...decoders, counter, (0,external_node_fs_namespaceObject.createWriteStream)(tempPath, { flags: 'wx' })], { signal: scope.signal });
+        await (0,external_node_stream_promises_namespaceObject.pipeline)([
+            response,
+            watchdog,
+            ...decoding,
+            (0,external_node_fs_namespaceObject.createWriteStream)(tempPath, { flags: 'wx', highWaterMark: WRITE_BATCH_BYTES })
+        ], { signal: scope.signal });
         if (declared !== undefined && watchdog.bytes !== Number(declared)) {
             throw new TransportError(`The download ended after ${watchdog.bytes} of the ${declared} bytes the server announced.`, true);
         }
-        if (counter.bytes === 0) {
+        if (digest.bytes === 0) {
             throw new PackageError('The API answered 200 with an empty body instead of the package.', "Run the step again later; if it keeps happening, report the version to the item's publisher.");
         }
         return {
             tempPath,
-            size: counter.bytes,
-            sha256: counter.digest(),
+            size: digest.bytes,
+            sha256: digest.hex(),
             contentDisposition: headerText(response.headers['content-disposition']),
             contentType: headerText(response.headers['content-type'])
         };

@@ -4,20 +4,31 @@ import { rm } from 'node:fs/promises'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 
-/** Passes bytes through while computing their SHA-256 and counting them. */
-export class HashingCounter extends Transform {
+/** The SHA-256 and size of bytes fed to it in order. */
+export class ContentDigest {
   private readonly hash: Hash = createHash('sha256')
   bytes = 0
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+  update(chunk: Buffer): void {
     this.hash.update(chunk)
     this.bytes += chunk.length
-    done(null, chunk)
   }
 
-  /** Lowercase hex; call once, after the stream has finished. */
-  digest(): string {
+  /** Lowercase hex; call once, after the last update. */
+  hex(): string {
     return this.hash.digest('hex')
+  }
+}
+
+/** Passes bytes through while computing their SHA-256 and counting them. */
+export class HashingCounter extends Transform {
+  constructor(readonly digest: ContentDigest = new ContentDigest()) {
+    super()
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.digest.update(chunk)
+    done(null, chunk)
   }
 }
 
@@ -36,5 +47,5 @@ export async function copyWithDigest(
     await rm(to, { force: true })
     throw error
   }
-  return { size: counter.bytes, sha256: counter.digest() }
+  return { size: counter.digest.bytes, sha256: counter.digest.hex() }
 }

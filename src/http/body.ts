@@ -7,20 +7,19 @@ import { TransportError } from '../errors.js'
  * them. It is the body's only timer: the transport disarms the socket timeout once the head is in.
  */
 export class IdleWatchdog extends Transform {
-  private timer: NodeJS.Timeout | undefined
+  private readonly timer: NodeJS.Timeout
   /** Bytes passed through so far. */
   bytes = 0
 
+  /**
+   * `onIdle` runs after the timeout has failed the stream; `tap` sees every chunk on its way, so
+   * that a caller can hash the body without another stream stage (each costs time per chunk).
+   */
   constructor(
     private readonly idleMs: number,
-    private readonly onIdle: () => void = () => undefined
+    private readonly options: { onIdle?: () => void; tap?: (chunk: Buffer) => void } = {}
   ) {
     super()
-    this.arm()
-  }
-
-  private arm(): void {
-    clearTimeout(this.timer)
     this.timer = setTimeout(() => {
       // Fail first, so the timeout is the error reported, not the abort that onIdle causes.
       this.destroy(
@@ -29,13 +28,14 @@ export class IdleWatchdog extends Transform {
           true
         )
       )
-      this.onIdle()
+      this.options.onIdle?.()
     }, this.idleMs)
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.arm()
+    this.timer.refresh()
     this.bytes += chunk.length
+    this.options.tap?.(chunk)
     done(null, chunk)
   }
 
@@ -67,7 +67,7 @@ export async function readText(
 ): Promise<string> {
   const chunks: Buffer[] = []
   let kept = 0
-  const watchdog = new IdleWatchdog(idleMs, () => message.destroy())
+  const watchdog = new IdleWatchdog(idleMs, { onIdle: () => message.destroy() })
   message.on('error', error => watchdog.destroy(bodyBroken(error)))
   message.on('aborted', () => watchdog.destroy(bodyBroken(new Error('aborted'))))
   message.pipe(watchdog)
