@@ -7,6 +7,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  // Bundles the current src/ into .tmp/test-bundle/ for the process-level tests.
+  globalSetup: '<rootDir>/__tests__/helpers/build-test-bundle.ts',
   testTimeout: 30000,
   verbose: false
 }

@@ -625,6 +625,7 @@ async function main(): Promise<number> {
     print(`  Catalog item:    ${appItem?.name} (${SEED.appItemId})`)
     print(`  Versions:        ${appItem?.versions.map(seed => seed.version).join(', ')}`)
     print(`  Runner folders:  ${root} (removed at the end)`)
+    print(`  Node:            ${process.version} (${process.execPath}), for the bundle too`)
     await walkThrough(emulator, root)
   } catch (error) {
     problems.push(`The demo itself failed: ${error instanceof Error ? error.stack : String(error)}`)

@@ -1,10 +1,12 @@
-// Runs the committed bundle (dist/index.js) as a child process the way the GitHub runner does:
-// every input as INPUT_<NAME> (action.yml defaults for the ones not given), GITHUB_OUTPUT and
+// Runs a bundle of the action as a child process the way the GitHub runner does: every input as
+// INPUT_<NAME> (action.yml defaults for the ones not given), GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY files, RUNNER_TEMP, RUNNER_TOOL_CACHE and GITHUB_WORKSPACE, and nothing
-// else from this process's environment. Shared by the process-level tests (through
-// __tests__/helpers/run-bundle.ts), `npm run demo` and `npm run bench`, which also use the log
-// line by line as it arrives, the wall time, and running the bundle through a wrapper script
-// (the bench measures the child's peak RSS that way).
+// else from this process's environment (but for coverage collection, see below). By default the
+// committed bundle (dist/index.js): `npm run demo` and `npm run bench` run that one, which also
+// use the log line by line as it arrives, the wall time, and running the bundle through a
+// wrapper script (the bench measures the child's peak RSS that way). The process-level tests
+// (through __tests__/helpers/run-bundle.ts) run TEST_BUNDLE, built from the current src/ by
+// jest's globalSetup (__tests__/helpers/build-test-bundle.ts).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -13,6 +15,8 @@ import { parse } from 'yaml'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const BUNDLE = path.join(ROOT, 'dist', 'index.js')
+/** The bundle of the current src/ that the process-level tests run (built per test run). */
+export const TEST_BUNDLE = path.join(ROOT, '.tmp', 'test-bundle', 'index.js')
 
 /** The bundle is committed, but a fresh clone with local edits may need `npm run bundle`. */
 export function bundleExists(): boolean {
@@ -52,6 +56,8 @@ export interface RunOptions {
   dirs: JobDirs
   /** Extra environment variables for the child. */
   env?: Record<string, string>
+  /** The bundle to run; default the committed one (BUNDLE). */
+  bundle?: string
   /** Run this script instead of the bundle (it must load the bundle itself). */
   entry?: string
   /** Called with every stdout line as soon as it arrives. */
@@ -102,6 +108,7 @@ export async function runAction(
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: dirs.temp,
     RUNNER_TOOL_CACHE: dirs.toolCache,
+    ...childCoverage(),
     ...options.env
   }
   for (const [name, spec] of Object.entries(specs)) {
@@ -109,7 +116,7 @@ export async function runAction(
   }
 
   const started = performance.now()
-  const child = spawn(process.execPath, [options.entry ?? BUNDLE], {
+  const child = spawn(process.execPath, [options.entry ?? options.bundle ?? BUNDLE], {
     cwd: dirs.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe']
@@ -154,6 +161,16 @@ export async function runAction(
     summary: readFileSync(summaryFile, 'utf8'),
     wallMs
   }
+}
+
+/**
+ * V8 coverage for the child: CHILD_V8_COVERAGE names a folder for the children only (`npm run
+ * coverage`, where jest measures its own process itself); NODE_V8_COVERAGE, when this process
+ * runs under c8 or the like, is passed on as it is.
+ */
+function childCoverage(): Record<string, string> {
+  const folder = process.env['CHILD_V8_COVERAGE'] || process.env['NODE_V8_COVERAGE']
+  return folder ? { NODE_V8_COVERAGE: folder } : {}
 }
 
 /** Reads the `name<<delimiter` blocks @actions/core writes to GITHUB_OUTPUT. */

@@ -1,10 +1,11 @@
-// Runs the committed bundle (dist/index.js) as a separate process, the way the runner does,
-// through the same runner simulation the demo and the benchmark use (scripts/run-action.ts).
+// Runs the bundle of the current src/ (.tmp/test-bundle/index.js, built by jest's globalSetup)
+// as a separate process, the way the runner does, through the same runner simulation the demo
+// and the benchmark use (scripts/run-action.ts) on the committed dist/.
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { decodeCommandMessage, runAction } from '../../scripts/run-action.js'
+import { decodeCommandMessage, runAction, TEST_BUNDLE } from '../../scripts/run-action.js'
 
 export interface RunnerDirs {
   root: string
@@ -54,6 +55,7 @@ export async function runBundle(
 ): Promise<BundleRun> {
   const dirs = options.dirs ?? makeRunnerDirs()
   const run = await runAction(inputs, {
+    bundle: TEST_BUNDLE,
     dirs,
     env: options.env,
     timeoutMs: options.timeoutMs ?? 25_000,

@@ -1,4 +1,4 @@
-// The committed bundle, run as the runner runs it, deploying through the emulator.
+// The bundle of the current src/, run as the runner runs it, deploying through the emulator.
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { SEED, type CatalogEmulator } from '../../emulator/index.js'
 import {

@@ -1,4 +1,4 @@
-// The committed bundle, run as the runner runs it, downloading from the emulator.
+// The bundle of the current src/, run as the runner runs it, downloading from the emulator.
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'

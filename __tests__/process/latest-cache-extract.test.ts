@@ -1,4 +1,4 @@
-// latest / latest-prerelease, the tool cache and unpacking, through the committed bundle.
+// latest / latest-prerelease, the tool cache and unpacking, through the bundle of src/.
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'

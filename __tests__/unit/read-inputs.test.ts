@@ -2,9 +2,8 @@ import { describe, it, expect, jest, beforeEach } from '@jest/globals'
 
 const given = new Map<string, string>()
 const getInput = jest.fn((name: string) => given.get(name) ?? '')
-const setSecret = jest.fn()
 
-jest.unstable_mockModule('@actions/core', () => ({ getInput, setSecret }))
+jest.unstable_mockModule('@actions/core', () => ({ getInput }))
 
 const { readInputs } = await import('../../src/inputs/read-inputs.js')
 const { INPUT_NAMES } = await import('../../src/inputs/schema.js')
@@ -17,11 +16,19 @@ function give(inputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(inputs)) given.set(name, value)
 }
 
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action()
+  } catch (error) {
+    return error
+  }
+  return undefined
+}
+
 describe('readInputs', () => {
   beforeEach(() => {
     given.clear()
     getInput.mockClear()
-    setSecret.mockClear()
     give({ 'api-key': 'the-organization-key', 'catalog-id': ITEM, version: 'latest' })
   })
 
@@ -67,9 +74,20 @@ describe('readInputs', () => {
     expect(readInputs()).toMatchObject({ operation: 'download', maxAttempts: 5, cache: true })
   })
 
-  it('throws an InputError for bad inputs and leaves masking to its caller', () => {
+  it('throws an InputError naming the bad input', () => {
     give({ 'catalog-id': 'not-a-guid' })
-    expect(() => readInputs()).toThrow(InputError)
-    expect(setSecret).not.toHaveBeenCalled()
+    const error = thrownBy(readInputs)
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InstanceType<typeof InputError>).problems).toEqual([
+      expect.stringMatching(/^catalog-id: /)
+    ])
+  })
+
+  it('keeps the key it read from api-key out of the error when it was pasted elsewhere too', () => {
+    give({ 'catalog-id': 'the-organization-key' })
+    const error = thrownBy(readInputs) as InstanceType<typeof InputError>
+    expect(error).toBeInstanceOf(InputError)
+    expect(error.message).toContain('catalog-id: ')
+    expect(error.message).not.toContain('the-organization-key')
   })
 })
