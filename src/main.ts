@@ -1,20 +1,15 @@
-import * as core from '@actions/core'
-import path from 'node:path'
+// The step's life: mask the key, read the inputs, do the work, report a failure once, write the
+// summary, and undo everything begun when the runner cancels. This module and what it imports
+// statically stay small (no @actions/core, no HTTP): a step that only rejects an input loads
+// nothing else. The work itself (src/perform.ts) is loaded once the inputs are valid.
 import { CancelScope } from './cancel-scope.js'
-import { CatalogClient } from './catalog/client.js'
-import { resolveVersion } from './catalog/resolve-version.js'
-import { deployToSystems } from './deploy/deploy.js'
-import { PackageCache } from './download/cache.js'
-import { downloadPackage } from './download/download.js'
-import { ActionError, DeployFailedError, toError } from './errors.js'
+import { ActionError, toError } from './errors.js'
 import type { Clock } from './http/clock.js'
-import { ApiRequester, type Transport } from './http/request.js'
-import { StepBudget } from './http/step-budget.js'
+import type { Transport } from './http/transport.js'
 import { readInputs } from './inputs/read-inputs.js'
-import type { Settings } from './inputs/schema.js'
-import { setDeployOutputs, setDownloadOutputs, setRequestOutputs } from './outputs.js'
 import { bindToRun, redact, withSecrets } from './redact.js'
 import { writeSummary, type StepReport } from './summary/summary.js'
+import * as runner from './workflow-commands.js'
 
 /** Seams for tests; the action itself runs with the defaults. */
 export interface RunDependencies {
@@ -32,8 +27,8 @@ const CANCEL_GRACE_MS = 3000
 
 export async function run(dependencies: RunDependencies = {}): Promise<RunOutcome> {
   // Masked before anything else can print it, even an input error.
-  const apiKey = core.getInput('api-key')
-  if (apiKey) core.setSecret(apiKey)
+  const apiKey = runner.getInput('api-key')
+  if (apiKey) runner.setSecret(apiKey)
   return withSecrets([apiKey], () => runStep(dependencies))
 }
 
@@ -41,28 +36,26 @@ async function runStep(dependencies: RunDependencies): Promise<RunOutcome> {
   const scope = new CancelScope()
   const failure = new FailureReport()
   const stopHandlingSignals = handleSignals(scope, failure)
-  let report: StepReport | undefined
+  const report: StepReport = {}
   try {
     const settings = readInputs()
-    for (const warning of settings.warnings) core.warning(warning)
-    report = {
-      operation: settings.operation,
-      catalogId: settings.catalogId,
-      requestedVersion: settings.version
-    }
+    for (const warning of settings.warnings) runner.warning(warning)
+    report.operation = settings.operation
+    report.catalogId = settings.catalogId
+    report.requestedVersion = settings.version
+    const { perform } = await import('./perform.js')
     await perform(settings, report, scope, dependencies)
   } catch (thrown) {
     const error = scope.reason ?? toError(thrown)
-    if (report) report.error = error
+    report.error = error
     failure.report(error)
   } finally {
     stopHandlingSignals()
   }
   if (scope.cancelled) scope.removeAllNow()
-  if (report)
-    await writeSummary(report).catch(error =>
-      core.debug(`No step summary: ${toError(error).message}`)
-    )
+  await writeSummary(report).catch(error =>
+    runner.debug(`No step summary: ${toError(error).message}`)
+  )
   return { cancelled: scope.cancelled }
 }
 
@@ -81,7 +74,7 @@ function handleSignals(scope: CancelScope, failure: FailureReport): () => void {
   // Signals arrive outside the run's async context; bound, the report still hides the key.
   const onSignal = bindToRun((signal: NodeJS.Signals) => {
     if (scope.cancelled) return exitNow()
-    core.info(`${signal} received: stopping, and removing what this step has begun to write.`)
+    runner.info(`${signal} received: stopping, and removing what this step has begun to write.`)
     scope.cancel(signal)
     deadline = setTimeout(exitNow, CANCEL_GRACE_MS)
   })
@@ -94,87 +87,6 @@ function handleSignals(scope: CancelScope, failure: FailureReport): () => void {
   }
 }
 
-async function perform(
-  settings: Settings,
-  report: StepReport,
-  scope: CancelScope,
-  dependencies: RunDependencies
-): Promise<void> {
-  const budget = new StepBudget(settings.maxWaitSeconds * 1000)
-  report.budget = budget
-  const timeoutMs = settings.timeoutSeconds * 1000
-  const requester = new ApiRequester({
-    baseUrl: settings.baseUrl,
-    apiKey: settings.apiKey,
-    maxAttempts: settings.maxAttempts,
-    timeoutMs,
-    budget,
-    signal: scope.signal,
-    ...dependencies
-  })
-  const client = new CatalogClient(requester, settings.baseUrl, timeoutMs)
-  core.info(
-    `Catalog item ${settings.catalogId}, version ${settings.version}: ${settings.operation} through ${settings.baseUrl.origin}`
-  )
-
-  try {
-    const request = settings.versionRequest
-    const version =
-      request.kind === 'exact'
-        ? request.version
-        : await core.group(`Resolve ${settings.version}`, () =>
-            resolveVersion(client, settings.catalogId, request)
-          )
-    report.version = version
-
-    if (settings.operation === 'download') {
-      const result = await core.group(`Download version ${version}`, () =>
-        downloadPackage(
-          {
-            catalogId: settings.catalogId,
-            version,
-            destination: destinationFolder(settings.path),
-            expectedSha256: settings.expectedSha256,
-            extract: settings.extract,
-            timeoutMs
-          },
-          client,
-          settings.cache ? PackageCache.fromEnvironment() : undefined,
-          scope
-        )
-      )
-      report.download = result
-      setDownloadOutputs(result)
-      core.info(`Package ready: ${result.path}`)
-    } else {
-      const systems = settings.coordinationIds
-      const results = await core.group(
-        `Deploy version ${version} to ${systems.length} system(s)`,
-        () => deployToSystems(client, settings.catalogId, version, systems, scope)
-      )
-      report.deployments = results
-      setDeployOutputs(version, results)
-      const failures = results
-        .filter(r => r.error)
-        .map(r => ({ coordinationId: r.coordinationId, error: r.error! }))
-      if (failures.length === 1 && results.length === 1) throw failures[0].error
-      if (failures.length) throw new DeployFailedError(failures, results.length)
-      core.info(
-        `The API accepted ${results.length} deployment(s). It reports no installation status for organization keys: ` +
-          "follow them on each system's Deployments page in the dataminer.services Admin app."
-      )
-    }
-  } finally {
-    setRequestOutputs(budget)
-  }
-}
-
-/** The folder for the download: `path` relative to the workspace, or absolute. */
-function destinationFolder(input: string): string {
-  const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd()
-  return path.resolve(workspace, input)
-}
-
 /** The single place where a failure becomes the step's error, once. */
 class FailureReport {
   private reported = false
@@ -184,7 +96,7 @@ class FailureReport {
     this.reported = true
     const hint = error instanceof ActionError && error.hint ? `\n${error.hint}` : ''
     // Only in debug: reading the stack is what costs the time of mapping it to the source.
-    if (core.isDebug() && error.stack) core.debug(redact(error.stack))
-    core.setFailed(redact(`${error.message}${hint}`))
+    if (runner.isDebug() && error.stack) runner.debug(redact(error.stack))
+    runner.setFailed(redact(`${error.message}${hint}`))
   }
 }

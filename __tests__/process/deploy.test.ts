@@ -109,7 +109,9 @@ describe('deploy (process level)', () => {
     expect(run.code).toBe(0)
     expect(apiRequests(emulator).map(r => r.status)).toEqual([429, 200])
     expect(emulator.deployments).toHaveLength(1)
-    expect(run.summary).toMatch(/<td>2<\/td><td>Accepted<\/td>/)
+    expect(run.summary).toMatch(
+      /<td>Accepted<\/td><td><code>[0-9a-f-]{36}<\/code><\/td><td>2<\/td>/
+    )
     expectNoKeyLeak(run)
   })
 

@@ -3,7 +3,7 @@ import { describe, it, expect, jest, beforeEach } from '@jest/globals'
 const given = new Map<string, string>()
 const getInput = jest.fn((name: string) => given.get(name) ?? '')
 
-jest.unstable_mockModule('@actions/core', () => ({ getInput }))
+jest.unstable_mockModule('../../src/workflow-commands.js', () => ({ getInput }))
 
 const { readInputs } = await import('../../src/inputs/read-inputs.js')
 const { INPUT_NAMES } = await import('../../src/inputs/schema.js')
