@@ -99,7 +99,12 @@ export function parseFaultArg(text: string): Fault[] {
 /** The usage section on faults, made from FAULT_SPECS. */
 export function faultHelp(): string {
   const forms = Object.values(SPECS).map(spec => {
-    const main = spec.main === undefined ? '' : `=<${kebab(spec.main)}>`
+    const main =
+      spec.main === undefined
+        ? ''
+        : spec.fields[spec.main].endsWith('!')
+          ? `=<${kebab(spec.main)}>`
+          : `[=<${kebab(spec.main)}>]`
     const others = Object.entries(spec.fields)
       .filter(([field]) => field !== spec.main)
       .map(([field, kind]) =>
