@@ -10720,7 +10720,7 @@ async function runStep(dependencies) {
         report.operation = settings.operation;
         report.catalogId = settings.catalogId;
         report.requestedVersion = settings.version;
-        const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(323)]).then(__nccwpck_require__.bind(__nccwpck_require__, 323));
+        const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(926)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5926));
         await perform(settings, report, scope, dependencies);
     }
     catch (thrown) {
@@ -11030,6 +11030,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 8877:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+
+/***/ }),
+
+/***/ 714:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 
 /***/ }),
 

@@ -8,13 +8,16 @@ export interface RateLimitOptions {
   status?: 429 | 503
   /** How the wait is announced: Retry-After in seconds, as an HTTP-date, or not at all. */
   retryAfter?: 'seconds' | 'date' | 'none'
+  /** Whether the rejection's message names the wait ("Try again in N seconds."); default true. */
+  waitInBody?: boolean
 }
 
 export const DEFAULT_RATE_LIMIT: Required<RateLimitOptions> = {
   burst: 100,
   refillSeconds: 36,
   status: 429,
-  retryAfter: 'seconds'
+  retryAfter: 'seconds',
+  waitInBody: true
 }
 
 export type TakeResult = { granted: true } | { granted: false; waitMs: number }
@@ -99,6 +102,13 @@ export class RateLimiter {
 
   reset(): void {
     this.buckets.reset()
+  }
+
+  /** The message of a rejection's JSON body. */
+  message(rejection: RateLimitRejection): string {
+    return this.options.waitInBody
+      ? `Rate limit is exceeded. Try again in ${rejection.waitSeconds} seconds.`
+      : 'Rate limit is exceeded.'
   }
 
   private retryAfterHeader(waitMs: number, waitSeconds: number): string | undefined {

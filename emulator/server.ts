@@ -203,12 +203,11 @@ class Emulator implements CatalogEmulator {
     }
 
     const rejection = this.limiter?.check(record.ip)
-    if (rejection) {
+    if (this.limiter && rejection) {
       const headers: Record<string, string> = rejection.retryAfter
         ? { 'Retry-After': rejection.retryAfter }
         : {}
-      const message = `Rate limit is exceeded. Try again in ${rejection.waitSeconds} seconds.`
-      return send(errorAnswer(rejection.status, message, headers))
+      return send(errorAnswer(rejection.status, this.limiter.message(rejection), headers))
     }
 
     const route = this.matchRoute(record.path)

@@ -1,8 +1,7 @@
 // `npm run demo`: runs the committed bundle three times, as the GitHub runner would, against the
 // built-in Catalog emulator (no key, no network) and explains what it did. Exits 1 when a run
-// did not behave as expected.
-import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+// did not end with success.
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {
@@ -22,6 +21,8 @@ import {
   type ActionRun,
   type JobDirs
 } from './run-action.js'
+import { formatBytes } from '../src/format.js'
+import { summaryToText } from './summary-text.js'
 
 const KEY = 'demo-full-key'
 const RATE_LIMIT = { burst: 1, refillSeconds: 3 }
@@ -29,15 +30,11 @@ const WIDTH = Math.max(60, Math.min(100, process.stdout.columns || 100))
 const RUN_TIMEOUT_MS = 30_000
 
 const appItem = SEED_ITEMS.find(item => item.id === SEED.appItemId)
-if (!appItem) throw new Error('The emulator seed has no application item')
-const expectedVersion = highestStableVersion(appItem.versions.map(seed => seed.version))
-const expectedContent = appItem.versions.find(seed => seed.version === expectedVersion)?.content
 const deployTargets = [SEED.systemIds[0], SEED.systemIds[1]]
 
+// The tests are the oracle of what the action does; the demo only tells a step that did not end
+// with success, so that CI notices a bundle that no longer runs.
 const problems: string[] = []
-function expect(condition: boolean, problem: string): void {
-  if (!condition) problems.push(problem)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Printing
@@ -140,7 +137,7 @@ function printOutputs(outputs: Record<string, string>): void {
   for (const name of names) {
     const label = `    ${name.padEnd(width)}  `
     const value = outputs[name]
-    const list = name === 'deployments' ? parseJsonArray(value) : undefined
+    const list = name === 'deployments' ? (JSON.parse(value) as unknown[]) : undefined
     if (list) {
       print(`${label}[`)
       list.forEach((entry, index) => {
@@ -211,101 +208,8 @@ function printWorkspace(workspace: string): void {
   }
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
-}
-
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
-}
-
-// ---------------------------------------------------------------------------------------------
-// The step summary, HTML to text
-
-const ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' '
-}
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code =
-        name[1].toLowerCase() === 'x' ? parseInt(name.slice(2), 16) : Number(name.slice(1))
-      return Number.isFinite(code) ? String.fromCodePoint(code) : whole
-    }
-    return ENTITIES[name.toLowerCase()] ?? whole
-  })
-}
-
-/** Text that survives the final pass: tags stripped, then entities decoded. */
-function asText(html: string): string {
-  return decodeEntities(html.replace(/<[^>]*>/g, '')).trim()
-}
-
-function reencode(text: string): string {
-  return text.replace(/[&<>]/g, c => `&#${c.charCodeAt(0)};`)
-}
-
-/** A two-column table as aligned `Label: value` rows; a wider one as a block per row. */
-function tableToText(tableHtml: string): string {
-  const rows = [...tableHtml.matchAll(/<tr[^>]*>(.*?)<\/tr>/gis)].map(row => ({
-    header: /<th[\s>]/i.test(row[1]) && !/<td[\s>]/i.test(row[1]),
-    cells: [...row[1].matchAll(/<(th|td)[^>]*>(.*?)<\/\1>/gis)].map(cell => asText(cell[2]))
-  }))
-  const header = rows.find(row => row.header)?.cells ?? []
-  const body = rows.filter(row => !row.header).map(row => row.cells)
-  const lines: string[] = []
-  if (body.every(cells => cells.length <= 2)) {
-    const width = Math.max(0, ...body.map(cells => cells[0]?.length ?? 0))
-    for (const [label = '', value = ''] of body)
-      lines.push(`${`${label}:`.padEnd(width + 1)} ${value}`)
-  } else {
-    for (const cells of body) {
-      lines.push(`${header[0] ?? ''} ${cells[0] ?? ''}`.trim())
-      cells.slice(1).forEach((cell, index) => {
-        lines.push(`  ${header[index + 1] ?? `Column ${index + 2}`}: ${cell}`)
-      })
-    }
-  }
-  return lines.map(reencode).join('\n')
-}
-
-/** The step summary as readable lines: headings underlined, tables as `Label: value` lines. */
-function summaryToText(html: string): string[] {
-  let text = html.replace(/\r?\n/g, ' ')
-  text = text.replace(
-    /<a\s[^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gis,
-    (_, href: string, label: string) => `${label} (${href})`
-  )
-  text = text.replace(/<table[^>]*>(.*?)<\/table>/gis, (_, table: string) => {
-    return `\n${tableToText(table)}\n\n`
-  })
-  text = text.replace(/<h([1-6])[^>]*>(.*?)<\/h\1>/gis, (_, level: string, inner: string) => {
-    const title = asText(inner)
-    const underline = `\n${(Number(level) <= 2 ? '=' : '-').repeat(title.length)}`
-    return `\n\n${reencode(title)}${underline}\n`
-  })
-  text = text.replace(/<summary[^>]*>(.*?)<\/summary>/gis, '\n$1:')
-  text = text.replace(/<li[^>]*>/gi, '\n- ')
-  // A list item starts a line; the list itself adds no blank line after its title.
-  text = text.replace(/<br\s*\/?>|<\/(p|div|ul|ol|details)>|<(p|details)[^>]*>/gi, '\n')
-  text = decodeEntities(text.replace(/<[^>]*>/g, ''))
-  const lines: string[] = []
-  for (const raw of text.split('\n')) {
-    // A single leading space is a newline of the HTML; two are a table block's own indent.
-    const line = raw.trimEnd().replace(/^ (?=\S)/, '')
-    if (line === '' && (lines.length === 0 || lines[lines.length - 1] === '')) continue
-    lines.push(line)
-  }
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
-  return lines
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,41 +238,9 @@ function printRequests(requests: RecordedRequest[]): void {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** What `latest` should take: the highest release, a -CU<n> update counting as a release. */
-function highestStableVersion(versions: string[]): string {
-  // Numbers, then the CU number (0 for a plain release); compared position by position.
-  const key = (version: string): number[] => {
-    const [numbers, update] = version.split(/-CU/i)
-    return [...numbers.split('.').map(Number), -1, Number(update ?? 0)]
-  }
-  const stable = versions.filter(version => /^[\d.]+(-CU\d+)?$/i.test(version))
-  stable.sort((a, b) => {
-    const [x, y] = [key(a), key(b)]
-    for (let i = 0; i < Math.max(x.length, y.length); i++) {
-      const difference = (x[i] ?? -2) - (y[i] ?? -2)
-      if (difference !== 0) return difference
-    }
-    return 0
-  })
-  return stable[stable.length - 1]
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex')
-}
-
-function parseJsonArray(text: string): unknown[] | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return Array.isArray(value) ? value : undefined
-  } catch {
-    return undefined
-  }
-}
-
 function checkExit(step: string, run: ActionRun): void {
   if (run.timedOut) problems.push(`${step}: the action did not finish within ${RUN_TIMEOUT_MS} ms`)
-  else expect(run.code === 0, `${step}: the action exited with code ${run.code}, not 0`)
+  else if (run.code !== 0) problems.push(`${step}: the action exited with code ${run.code}, not 0`)
   if (run.stderr.trim()) problems.push(`${step}: the action wrote to stderr: ${run.stderr.trim()}`)
 }
 
@@ -437,37 +309,9 @@ async function walkThrough(emulator: CatalogEmulator, root: string): Promise<voi
   printRequests(step1.requests)
 
   checkExit('Step 1', step1.run)
-  expect(
-    out1['version'] === expectedVersion,
-    `Step 1: version output is ${out1['version']}, expected ${expectedVersion}`
-  )
-  expect(out1['cache-hit'] === 'false', `Step 1: cache-hit is ${out1['cache-hit']}, not false`)
-  expect(out1['package-type'] === 'dmapp', `Step 1: package-type is ${out1['package-type']}`)
-  const expectedSha = expectedContent ? sha256(expectedContent) : ''
-  expect(out1['sha256'] === expectedSha, `Step 1: sha256 output differs from the seeded package`)
-  const file1 = out1['path'] ?? ''
-  expect(
-    file1.startsWith(job1.workspace + path.sep) && existsSync(file1),
-    `Step 1: no downloaded file in the workspace (path output: ${file1 || 'none'})`
-  )
-  if (existsSync(file1)) {
-    expect(
-      sha256(readFileSync(file1)) === expectedSha,
-      'Step 1: the file content is not the package'
-    )
-  }
-  expect(
-    listFiles(out1['extracted-path'] ?? '').length > 0,
-    'Step 1: nothing was unpacked (extract: true)'
-  )
-  expect(
-    step1.requests.some(request => request.status === 429),
-    'Step 1: the emulator rejected no request with 429'
-  )
-  expect(Number(out1['waited-seconds']) > 0, 'Step 1: the action reports no wait')
 
   // Step 2 ---------------------------------------------------------------------------------
-  const version = out1['version'] || expectedVersion
+  const version = out1['version']
   heading('Step 2 of 3: the same download in a later job, from the tool cache')
   say(
     `A new job on the same runner: a fresh workspace, the same tool cache. The version is ` +
@@ -491,14 +335,6 @@ async function walkThrough(emulator: CatalogEmulator, root: string): Promise<voi
   print(`    (the emulator has received ${emulator.requests.length} requests in all so far)`)
 
   checkExit('Step 2', step2.run)
-  expect(out2['cache-hit'] === 'true', `Step 2: cache-hit is ${out2['cache-hit']}, not true`)
-  expect(
-    step2.requests.length === 0,
-    `Step 2: the emulator received ${step2.requests.length} request(s), expected none`
-  )
-  expect(out2['attempts'] === '0', `Step 2: attempts is ${out2['attempts']}, not 0`)
-  expect(out2['sha256'] === out1['sha256'], "Step 2: sha256 differs from step 1's")
-  expect(existsSync(out2['path'] ?? ''), 'Step 2: no file in the new workspace')
 
   // Step 3 ---------------------------------------------------------------------------------
   heading(`Step 3 of 3: deploy version ${version} to two DataMiner Systems`)
@@ -516,7 +352,6 @@ async function walkThrough(emulator: CatalogEmulator, root: string): Promise<voi
     'base-url': emulator.url
   }
   printInputs(step3Inputs, keyComment)
-  const deploymentsBefore = emulator.deployments.length
   const job3 = makeJobDirs(root, 'job-3', toolCache)
   const step3 = await runStep(emulator, step3Inputs, job3)
   const out3 = step3.run.outputs
@@ -529,30 +364,6 @@ async function walkThrough(emulator: CatalogEmulator, root: string): Promise<voi
   printRequests(step3.requests)
 
   checkExit('Step 3', step3.run)
-  const deployments = parseJsonArray(out3['deployments'] ?? '') as
-    { coordinationId?: string; deploymentId?: string }[] | undefined
-  const recorded = emulator.deployments.slice(deploymentsBefore)
-  expect(
-    deployments?.length === 2,
-    `Step 3: the deployments output lists ${deployments?.length ?? 'no'} deployments, not 2`
-  )
-  deployTargets.forEach((id, index) => {
-    const listed = deployments?.[index]
-    expect(listed?.coordinationId === id, `Step 3: deployment ${index + 1} is not for ${id}`)
-    expect(
-      Boolean(listed?.deploymentId) &&
-        recorded.some(d => d.deploymentId === listed?.deploymentId && d.coordinationId === id),
-      `Step 3: the emulator recorded no deployment ${listed?.deploymentId ?? '(none)'} for ${id}`
-    )
-  })
-  expect(
-    Boolean(out3['deployment-id']) && out3['deployment-id'] === deployments?.[0]?.deploymentId,
-    'Step 3: deployment-id is not the first deployment'
-  )
-  expect(
-    recorded.every(d => d.version === version),
-    `Step 3: a deployment was not of version ${version}`
-  )
 
   // Recap ----------------------------------------------------------------------------------
   heading('What happened')
@@ -640,7 +451,7 @@ async function main(): Promise<number> {
   print(`  Removed ${root}. Total time: ${seconds(performance.now() - started)}.`)
   print()
   if (problems.length === 0) {
-    print('All three runs behaved as expected.')
+    print('All three runs ended with success.')
     return 0
   }
   print('Unexpected:')

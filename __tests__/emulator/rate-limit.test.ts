@@ -70,6 +70,20 @@ describe('rate limit over HTTP', () => {
     })
   })
 
+  it('can leave the wait out of the message too, so nothing names it', async () => {
+    const target = await limited({
+      burst: 1,
+      refillSeconds: 36,
+      retryAfter: 'none',
+      waitInBody: false
+    })
+    await statuses(target, 1)
+    const rejected = await send(target.url + downloadPath, { headers: FULL_KEY })
+    expect(rejected.status).toBe(429)
+    expect(rejected.headers['retry-after']).toBeUndefined()
+    expect(json(rejected)).toEqual({ statusCode: 429, message: 'Rate limit is exceeded.' })
+  })
+
   it('spends a token on every request, failed ones and unknown paths included', async () => {
     const target = await limited({ burst: 3, refillSeconds: 36 })
     expect((await send(target.url + downloadPath)).status).toBe(401)

@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import { createHash, randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { CancelScope } from '../cancel-scope.js'
-import { copyWithDigest } from './hashing.js'
 import type { PackageType } from './package-type.js'
 
 export interface CacheEntry {
@@ -106,13 +106,13 @@ export class PackageCache {
     const untrack = scope.track(staging)
     try {
       await mkdir(staging, { recursive: true })
-      const copy = await copyWithDigest(
-        filePath,
-        path.join(staging, path.basename(entry.fileName)),
-        scope.signal
-      )
-      if (copy.sha256 !== entry.sha256)
-        throw new Error('the copy in the cache does not match the download')
+      // A copy by the kernel (a copy-on-write clone where the file system has them), not read and
+      // hashed again here: every cache hit verifies the entry's SHA-256 before using it.
+      const copy = path.join(staging, path.basename(entry.fileName))
+      await copyFile(filePath, copy, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE)
+      if ((await stat(copy)).size !== entry.size)
+        throw new Error('the copy in the cache does not have the size of the download')
+      scope.throwIfCancelled()
       const record: CacheEntry = { ...entry, layout: CACHE_LAYOUT }
       await writeFile(path.join(staging, ENTRY_FILE), JSON.stringify(record, null, 2))
       await rm(dir, { recursive: true, force: true })

@@ -25,6 +25,8 @@ export interface UnpackedFolder {
 const LISTED_PROBLEMS = 5
 const CONTROL_CHARACTER = /\p{Cc}/u
 const RENAME_ATTEMPTS = 5
+// As for downloads: chunks pile up while a write is in flight and go out in one writev.
+const WRITE_BATCH_BYTES = 1024 * 1024
 
 /** The folder a package is unpacked into: beside it, named after it without its extension. */
 export function extractedFolderFor(filePath: string): string {
@@ -241,9 +243,11 @@ async function writeEntries(
     }
     await mkdir(path.dirname(target), { recursive: true })
     // 'wx': never write through something already there.
-    await pipeline(await archive.openEntry(entry), createWriteStream(target, { flags: 'wx' }), {
-      signal: scope.signal
-    })
+    await pipeline(
+      await archive.openEntry(entry),
+      createWriteStream(target, { flags: 'wx', highWaterMark: WRITE_BATCH_BYTES }),
+      { signal: scope.signal }
+    )
     result.files++
     result.bytes += entry.uncompressedSize
   }

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { streamed } from '../memory.js'
 
 /** The SHA-256 and size of bytes fed to it in order. */
 export class ContentDigest {
@@ -28,6 +29,7 @@ export class HashingCounter extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.digest.update(chunk)
+    streamed(chunk.length)
     done(null, chunk)
   }
 }

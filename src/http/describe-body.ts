@@ -70,7 +70,8 @@ const ENTITIES: Record<string, string> = {
   nbsp: ' '
 }
 
-function decodeEntities(text: string): string {
+/** Text with HTML character references (`&amp;`, `&#39;`, `&#x41;`) replaced by what they stand for. */
+export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
     if (name[0] === '#') {
       const code =

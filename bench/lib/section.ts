@@ -1,0 +1,19 @@
+// What every section of the bench gets, and what it gives back for the report.
+import type { Options } from '../options.js'
+import type { Scratch } from './processes.js'
+
+export interface BenchContext {
+  options: Options
+  scratch: Scratch
+  /** A progress line on the terminal (not in the report). */
+  log(line: string): void
+}
+
+export interface SectionReport {
+  /** The section's heading in the report. */
+  title: string
+  /** Markdown: what was run, the table(s), and notes. */
+  body: string
+}
+
+export type Section = (context: BenchContext) => Promise<SectionReport>
