@@ -221,9 +221,13 @@ function notFoundHint(operation) {
     const system = "coordination-id is the last GUID of the system's address in the Admin app";
     if (operation.kind === 'versions')
         return `Check catalog-id: ${item}.`;
+    // A release tag (v1.2.0) passed as the version is the usual cause: versions have no v.
+    const tag = /^v\d/i.test(operation.version)
+        ? ` Catalog versions have no leading "v": try version ${operation.version.slice(1)} (from a release tag, strip the v first, e.g. with \${GITHUB_REF_NAME#v} in a run step).`
+        : '';
     if (operation.kind === 'download')
-        return `Check the inputs: ${item}; ${version}.`;
-    return `Check the inputs: ${item}; ${version}; ${system}.`;
+        return `Check the inputs: ${item}; ${version}.${tag}`;
+    return `Check the inputs: ${item}; ${version}; ${system}.${tag}`;
 }
 function maybeStartedHint(coordinationId) {
     return (`The deployment may or may not have started: check the Deployments page of system ${coordinationId} ` +

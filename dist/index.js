@@ -488,6 +488,7 @@ function formatInstant(date) {
 /* harmony export */   js: () => (/* binding */ htmlText),
 /* harmony export */   te: () => (/* binding */ looksLikeHtml)
 /* harmony export */ });
+/* unused harmony export decodeEntities */
 // Server answers shown to people: an error page as its title or first words, a JSON error as its
 // message, anything else as its first characters on one line. Never raw markup.
 const MAX_LENGTH = 300;
@@ -555,6 +556,7 @@ const ENTITIES = {
     apos: "'",
     nbsp: ' '
 };
+/** Text with HTML character references (`&amp;`, `&#39;`, `&#x41;`) replaced by what they stand for. */
 function decodeEntities(text) {
     return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name) => {
         if (name[0] === '#') {
@@ -10297,8 +10299,12 @@ function schema_guid(text = schemas_string()) {
         .regex(GUID_PATTERN, { error: iss => `${quote(iss.input)} is not a GUID (${GUID_EXPECTED})` })
         .transform(lowerCase);
 }
-// Never puts the key itself in a message.
-const apiKey = schemas_string({ error: REQUIRED })
+// Never puts the key itself in a message. An empty key is nearly always a secret that is not set,
+// or one GitHub does not give to this run (workflows from forks and Dependabot get none).
+const API_KEY_MISSING = 'is empty: the secret it names is not set in this repository or organization, or not available ' +
+    'to this run (GitHub gives no secrets to workflows started from forks, and only Dependabot ' +
+    'secrets to Dependabot runs)';
+const apiKey = schemas_string({ error: API_KEY_MISSING })
     .max(512, 'is longer than 512 characters; is it the organization key?')
     .refine(key => !CONTROL_CHARACTER.test(key), 'contains control characters (a line break?)')
     .refine(key => !SPACE_CHARACTER.test(key), 'contains spaces; give the key alone')

@@ -86,6 +86,16 @@ describe('explainFailure', () => {
     expect(error.attempts).toBe(5)
   })
 
+  it('suggests the version without its v when a tag-like version is unknown', () => {
+    const notFound = new HttpStatusError(404, 'Not Found', '', 1)
+    const tagged = explainFailure({ ...download, version: 'v1.2.0' }, notFound) as CatalogError
+    expect(tagged.hint).toContain('Catalog versions have no leading "v": try version 1.2.0')
+    const plain = explainFailure(download, notFound) as CatalogError
+    expect(plain.hint).not.toContain('leading "v"')
+    const deployed = explainFailure({ ...deploy, version: 'V3' }, notFound) as CatalogError
+    expect(deployed.hint).toContain('try version 3')
+  })
+
   it('passes rate-limit errors through untouched', () => {
     const limited = new RateLimitError('limited', 429, 3, undefined)
     expect(explainFailure(download, limited)).toBe(limited)

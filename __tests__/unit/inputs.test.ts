@@ -70,9 +70,17 @@ describe('parseInputs: a valid minimal set', () => {
 })
 
 describe('parseInputs: required inputs', () => {
-  it.each(['api-key', 'catalog-id', 'version'])('reports %s when missing or empty', name => {
+  it.each(['catalog-id', 'version'])('reports %s when missing or empty', name => {
     for (const value of [undefined, '', '   ']) {
       expect(problemsWith({ [name]: value })).toEqual([`${name}: is required but was not given`])
+    }
+  })
+
+  it('says why api-key is usually empty: a secret not set, or not given to the run', () => {
+    for (const value of [undefined, '', '   ']) {
+      const [problem] = problemsWith({ 'api-key': value })
+      expect(problem).toMatch(/^api-key: is empty: the secret it names is not set/)
+      expect(problem).toMatch(/forks.*Dependabot/)
     }
   })
 

@@ -120,8 +120,12 @@ function notFoundHint(operation: CatalogOperation): string {
   const version = "version must be spelled as on the item's Versions tab"
   const system = "coordination-id is the last GUID of the system's address in the Admin app"
   if (operation.kind === 'versions') return `Check catalog-id: ${item}.`
-  if (operation.kind === 'download') return `Check the inputs: ${item}; ${version}.`
-  return `Check the inputs: ${item}; ${version}; ${system}.`
+  // A release tag (v1.2.0) passed as the version is the usual cause: versions have no v.
+  const tag = /^v\d/i.test(operation.version)
+    ? ` Catalog versions have no leading "v": try version ${operation.version.slice(1)} (from a release tag, strip the v first, e.g. with \${GITHUB_REF_NAME#v} in a run step).`
+    : ''
+  if (operation.kind === 'download') return `Check the inputs: ${item}; ${version}.${tag}`
+  return `Check the inputs: ${item}; ${version}; ${system}.${tag}`
 }
 
 function maybeStartedHint(coordinationId: string): string {

@@ -106,9 +106,15 @@ function guid(text = z.string()) {
     .transform(lowerCase)
 }
 
-// Never puts the key itself in a message.
+// Never puts the key itself in a message. An empty key is nearly always a secret that is not set,
+// or one GitHub does not give to this run (workflows from forks and Dependabot get none).
+const API_KEY_MISSING =
+  'is empty: the secret it names is not set in this repository or organization, or not available ' +
+  'to this run (GitHub gives no secrets to workflows started from forks, and only Dependabot ' +
+  'secrets to Dependabot runs)'
+
 const apiKey = z
-  .string({ error: REQUIRED })
+  .string({ error: API_KEY_MISSING })
   .max(512, 'is longer than 512 characters; is it the organization key?')
   .refine(key => !CONTROL_CHARACTER.test(key), 'contains control characters (a line break?)')
   .refine(key => !SPACE_CHARACTER.test(key), 'contains spaces; give the key alone')
