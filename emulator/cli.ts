@@ -1,5 +1,6 @@
 // `npm run emulator`: runs the Catalog emulator with its demo data until SIGINT or SIGTERM.
 import { parseArgs } from 'node:util'
+import { FaultArgError, faultHelp, parseFaultArg } from './fault-args.js'
 import {
   DEFAULT_RATE_LIMIT,
   DEMO_KEYS,
@@ -8,6 +9,7 @@ import {
   SEED_ITEMS,
   startEmulator,
   type CatalogEmulator,
+  type Fault,
   type RateLimitOptions
 } from './index.js'
 
@@ -21,7 +23,10 @@ const USAGE = `Usage: npm run emulator -- [options]
   --rate-limit-status S    429 or 503 (default ${DEFAULT_RATE_LIMIT.status})
   --no-rate-limit          turn the rate limit off
   --reject-post-deploy     answer POST deploy with 405, as if only GET were allowed
-  -h, --help               show this help`
+  --fault F                script a fault (repeatable; see below)
+  -h, --help               show this help
+
+${faultHelp()}`
 
 class UsageError extends Error {}
 
@@ -31,6 +36,7 @@ interface CliOptions {
   pathPrefix: string
   rateLimit: RateLimitOptions | false
   rejectPostDeploy: boolean
+  faults: Fault[]
 }
 
 function parseCliOptions(args: string[]): CliOptions | 'help' {
@@ -46,6 +52,7 @@ function parseCliOptions(args: string[]): CliOptions | 'help' {
       'rate-limit-status': { type: 'string' },
       'no-rate-limit': { type: 'boolean', default: false },
       'reject-post-deploy': { type: 'boolean', default: false },
+      fault: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -71,7 +78,17 @@ function parseCliOptions(args: string[]): CliOptions | 'help' {
     port: parseNumber('--port', values.port, 8080, 0, true),
     pathPrefix: values['path-prefix'],
     rateLimit: values['no-rate-limit'] ? false : rateLimit,
-    rejectPostDeploy: values['reject-post-deploy']
+    rejectPostDeploy: values['reject-post-deploy'],
+    faults: values.fault.flatMap(parseFault)
+  }
+}
+
+function parseFault(text: string): Fault[] {
+  try {
+    return parseFaultArg(text)
+  } catch (error) {
+    if (error instanceof FaultArgError) throw new UsageError(`--fault: ${error.message}`)
+    throw error
   }
 }
 
@@ -103,6 +120,11 @@ function describe(emulator: CatalogEmulator, options: CliOptions): string {
       : `Rate limit per client IP: burst ${options.rateLimit.burst}, then 1 request every ` +
           `${options.rateLimit.refillSeconds} s; rejected with ${options.rateLimit.status}`
   )
+
+  if (options.faults.length > 0) {
+    lines.push('', 'Scripted faults, each used once by the first request whose route matches:')
+    for (const fault of options.faults) lines.push(`  ${JSON.stringify(fault)}`)
+  }
 
   lines.push('', 'Keys (header Ocp-Apim-Subscription-Key):')
   for (const [key, grant] of Object.entries(DEMO_KEYS)) {
@@ -166,6 +188,7 @@ async function main(): Promise<void> {
     process.exitCode = 1
     return
   }
+  emulator.script(...options.faults)
   console.log(describe(emulator, options))
 
   const stop = (signal: NodeJS.Signals): void => {
