@@ -337,9 +337,8 @@ class ActionError extends Error {
 class InputError extends ActionError {
     problems;
     constructor(problems) {
-        super(problems.length === 1
-            ? `Invalid input: ${problems[0]}`
-            : `Invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`, 'Fix the step\'s "with:" values; nothing was sent to the API.');
+        const list = problems.length === 1 ? ` ${problems[0]}` : `\n${problems.map(p => `  - ${p}`).join('\n')}`;
+        super(`The step's inputs are not valid:${list}`, 'Fix the step\'s "with:" values; nothing was sent to the API.');
         this.problems = problems;
     }
 }

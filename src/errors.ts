@@ -18,10 +18,10 @@ export class ActionError extends Error {
 /** One or more inputs are invalid; raised before any request is made. */
 export class InputError extends ActionError {
   constructor(readonly problems: string[]) {
+    const list =
+      problems.length === 1 ? ` ${problems[0]}` : `\n${problems.map(p => `  - ${p}`).join('\n')}`
     super(
-      problems.length === 1
-        ? `Invalid input: ${problems[0]}`
-        : `Invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`,
+      `The step's inputs are not valid:${list}`,
       'Fix the step\'s "with:" values; nothing was sent to the API.'
     )
   }

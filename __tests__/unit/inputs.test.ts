@@ -476,7 +476,7 @@ describe('parseInputs: several problems', () => {
       'timeout-seconds',
       'coordination-id'
     ])
-    expect(error.message).toMatch(/^Invalid inputs:\n {2}- api-key: /)
+    expect(error.message).toMatch(/^The step's inputs are not valid:\n {2}- api-key: /)
     expect(error.message).not.toContain(KEY)
   })
 })
