@@ -18,7 +18,9 @@ export default tseslint.config(
     ...jest.configs['flat/recommended'],
     rules: {
       ...jest.configs['flat/recommended'].rules,
-      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*'] }]
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*'] }],
+      // A test that only applies on one platform: `const onLinux = linux ? it : it.skip`.
+      'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['onLinux'] }]
     }
   },
   {

@@ -1,7 +1,7 @@
 // Every example in the README works as written: each step that uses the action runs, as the
 // runner would run it, against the emulator (which knows the README's IDs), with the key a
 // secret would hold. A `run:` step that an example uses to compute an input runs too.
-import { beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'

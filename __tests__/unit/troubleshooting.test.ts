@@ -14,6 +14,8 @@ const MESSAGE_CALL = /\b(?:new \w*Error|super|make|conflict|notAPackage)\(\s*/g
 // Messages put together in a variable first.
 const MESSAGE_VARIABLE = /\bconst message =\s*/g
 // Errors built by code that only passes another error's message on.
+// Stands for what a message interpolates.
+const VARIES = '\uE000'
 const NOT_MESSAGES = new Set(['Error', 'URIError'])
 
 function sourceFiles(dir: string): string[] {
@@ -24,7 +26,7 @@ function sourceFiles(dir: string): string[] {
   })
 }
 
-/** The string and template literals at `start`, joined by `+`, interpolations as \u0000. */
+/** The string and template literals at `start`, joined by `+`, interpolations as VARIES. */
 function literalsAt(source: string, start: number): string | undefined {
   let position = start
   let text = ''
@@ -45,7 +47,7 @@ function literalsAt(source: string, start: number): string | undefined {
           if (source[position] === '}') depth--
           position++
         } while (depth > 0 && position < source.length)
-        text += '\u0000'
+        text += VARIES
       } else {
         text += source[position++]
       }
@@ -64,7 +66,7 @@ function literalsAt(source: string, start: number): string | undefined {
  */
 function shape(text: string): string {
   return text
-    .replace(/\u0000+/g, '…')
+    .replace(/\uE000+/g, '…')
     .replace(/\s+/g, ' ')
     .replace(/^[…\s:.,;]+/, '')
     .split(' ')
