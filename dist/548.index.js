@@ -704,6 +704,9 @@ class ZipArchive {
         const verifier = new CrcVerifier(entry);
         data.on('error', error => verifier.destroy(entryError(entry, error)));
         verifier.on('close', () => data.destroy());
+        // A damaged entry may fail before the caller attaches its own listener: the error then stays
+        // on the stream (where the caller's pipeline finds it) instead of being thrown.
+        verifier.on('error', () => undefined);
         return data.pipe(verifier);
     }
     close() {
@@ -1167,11 +1170,13 @@ function unpackError(error, packageName) {
     });
 }
 /**
- * Whether `dir` holds exactly what the plan would write, the same files with the same bytes and
- * nothing else: undefined when it does, else the first difference found. This is how the action
- * recognises a folder it unpacked earlier from the same package.
+ * Whether `dir` holds exactly what the plan would write, the same folders and files with the same
+ * bytes and nothing else: undefined when it does, else the first difference found. This is how
+ * the action recognises a folder it unpacked earlier from the same package. With `unpacked` (the
+ * package unpacked beside it), files are compared by SHA-256 with their unpacked copies; without
+ * it, by size and CRC-32, a quick check to fail early that a crafted file could pass.
  */
-async function differenceFrom(dir, plan) {
+async function differenceFrom(dir, plan, unpacked) {
     const files = new Map();
     const folders = new Set();
     for (const { entry, segments } of plan) {
@@ -1185,10 +1190,18 @@ async function differenceFrom(dir, plan) {
             files.set(segments.join('/'), entry);
     }
     const seen = new Set();
+    const sameFile = async (name, entry) => {
+        const full = external_node_path_default().join(dir, name);
+        if ((await (0,promises_.lstat)(full)).size !== entry.uncompressedSize)
+            return false;
+        if (unpacked === undefined)
+            return (await fileCrc32(full)) === entry.crc32;
+        return (await fileSha256(full)) === (await fileSha256(external_node_path_default().join(unpacked, name)));
+    };
     const walk = async (relative) => {
         for (const item of await (0,promises_.readdir)(external_node_path_default().join(dir, relative), { withFileTypes: true })) {
             const name = relative ? `${relative}/${item.name}` : item.name;
-            const full = external_node_path_default().join(dir, name);
+            seen.add(name);
             if (item.isDirectory()) {
                 if (!folders.has(name))
                     return `it holds a folder ${JSON.stringify(name)} that the package does not`;
@@ -1200,11 +1213,8 @@ async function differenceFrom(dir, plan) {
                 const entry = files.get(name);
                 if (!entry)
                     return `it holds a file ${JSON.stringify(name)} that the package does not`;
-                const { size } = await (0,promises_.lstat)(full);
-                if (size !== entry.uncompressedSize || (await fileCrc32(full)) !== entry.crc32) {
+                if (!(await sameFile(name, entry)))
                     return `its file ${JSON.stringify(name)} differs from the package's`;
-                }
-                seen.add(name);
             }
             else {
                 return `${JSON.stringify(name)} in it is not a plain file or folder`;
@@ -1219,7 +1229,17 @@ async function differenceFrom(dir, plan) {
         if (!seen.has(name))
             return `it lacks the package's file ${JSON.stringify(name)}`;
     }
+    for (const name of folders) {
+        if (!seen.has(name))
+            return `it lacks the package's folder ${JSON.stringify(name)}`;
+    }
     return undefined;
+}
+async function fileSha256(filePath) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(filePath))
+        hash.update(chunk);
+    return hash.digest('hex');
 }
 async function fileCrc32(filePath) {
     let crc = 0;
@@ -1498,17 +1518,21 @@ async function placeFolder(staging, destination, plan, packageName) {
                 throw error;
         }
     }
-    await assertSameFolder(destination, plan, packageName);
+    // Compared with the package as just unpacked: a folder is accepted only with the same bytes.
+    await assertSameFolder(destination, plan, packageName, staging);
     await (0,promises_.rm)(staging, { recursive: true, force: true });
     return 'unchanged';
 }
-/** Fails unless `destination` is absent or holds exactly the package's files. */
-async function assertSameFolder(destination, plan, packageName) {
+/**
+ * Fails unless `destination` is absent or holds exactly the package's files: compared with the
+ * `unpacked` copy when there is one, else (a quick check before unpacking) by size and CRC-32.
+ */
+async function assertSameFolder(destination, plan, packageName, unpacked) {
     const stats = await (0,promises_.lstat)(destination).catch(() => undefined);
     if (!stats)
         return;
     const difference = stats.isDirectory()
-        ? await differenceFrom(destination, plan)
+        ? await differenceFrom(destination, plan, unpacked)
         : 'it is not a folder';
     if (difference) {
         throw conflict(`${destination} is in the way of unpacking ${packageName}: ${difference}.`, 'The action unpacks into a folder named after the package beside it, and replaces such a folder only when it holds ' +

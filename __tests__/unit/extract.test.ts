@@ -730,10 +730,29 @@ describe('differenceFrom', () => {
         await symlink(path.join(work, 'copy'), at('AppInstallContent'))
       },
       '"AppInstallContent" in it is not a plain file or folder'
+    ],
+    [
+      'an empty folder of the package removed',
+      () => rm(at('AppInstallContent', 'Empty'), { recursive: true }),
+      'it lacks the package\'s folder "AppInstallContent/Empty"'
     ]
   ])('gives a reason for %s', async (_, change, reason) => {
     const { plan } = await earlierUnpack()
     await change()
     expect(await differenceFrom(destination, plan)).toBe(reason)
+  })
+
+  it('compares bytes with the unpacked copy, not only size and CRC-32, when it has one', async () => {
+    const { plan } = await earlierUnpack()
+    const unpacked = path.join(work, 'unpacked')
+    await cp(destination, unpacked, { recursive: true })
+    expect(await differenceFrom(destination, plan, unpacked)).toBeUndefined()
+    // The copy differs while the folder still matches the package's sizes and CRCs: only a
+    // comparison of the bytes themselves can tell (a crafted file could match size and CRC).
+    await writeFile(path.join(unpacked, 'AppInfo.xml'), `${PACKAGE['AppInfo.xml']}`.toUpperCase())
+    expect(await differenceFrom(destination, plan)).toBeUndefined()
+    expect(await differenceFrom(destination, plan, unpacked)).toBe(
+      'its file "AppInfo.xml" differs from the package\'s'
+    )
   })
 })

@@ -487,6 +487,28 @@ describe('damaged archives', () => {
     )
   })
 
+  it('keeps the error of an entry that fails before its reader listens', async () => {
+    const { bytes, zip } = await sample()
+    const entry = inspectedEntry(zip, 'stored.txt')
+    bytes[entry.dataOffset + 3] ^= 0x20
+    const zipPath = fresh('damaged-early.zip')
+    await writeFile(zipPath, bytes)
+    const archive = await ZipArchive.open(zipPath)
+    try {
+      const stream = await archive.openEntry(entryNamed(archive, 'stored.txt'))
+      // Long enough for the small entry to be read, checked and failed with no listener yet.
+      await new Promise(resolve => setTimeout(resolve, 50))
+      const chunks: Buffer[] = []
+      const error = await (async () => {
+        for await (const chunk of stream) chunks.push(chunk as Buffer)
+      })().catch((thrown: unknown) => thrown)
+      expect(error).toBeInstanceOf(UnsafeArchiveError)
+      expect((error as Error).message).toMatch(/fails its CRC-32 check/)
+    } finally {
+      archive.close()
+    }
+  })
+
   it('detects altered deflated data', async () => {
     const { bytes, zip } = await sample()
     const entry = inspectedEntry(zip, 'doc.xml')

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
@@ -76,13 +76,16 @@ function unpackError(error: unknown, packageName: string): Error {
 }
 
 /**
- * Whether `dir` holds exactly what the plan would write, the same files with the same bytes and
- * nothing else: undefined when it does, else the first difference found. This is how the action
- * recognises a folder it unpacked earlier from the same package.
+ * Whether `dir` holds exactly what the plan would write, the same folders and files with the same
+ * bytes and nothing else: undefined when it does, else the first difference found. This is how
+ * the action recognises a folder it unpacked earlier from the same package. With `unpacked` (the
+ * package unpacked beside it), files are compared by SHA-256 with their unpacked copies; without
+ * it, by size and CRC-32, a quick check to fail early that a crafted file could pass.
  */
 export async function differenceFrom(
   dir: string,
-  plan: PlannedEntry[]
+  plan: PlannedEntry[],
+  unpacked?: string
 ): Promise<string | undefined> {
   const files = new Map<string, ZipEntry>()
   const folders = new Set<string>()
@@ -93,10 +96,16 @@ export async function differenceFrom(
     else files.set(segments.join('/'), entry)
   }
   const seen = new Set<string>()
+  const sameFile = async (name: string, entry: ZipEntry): Promise<boolean> => {
+    const full = path.join(dir, name)
+    if ((await lstat(full)).size !== entry.uncompressedSize) return false
+    if (unpacked === undefined) return (await fileCrc32(full)) === entry.crc32
+    return (await fileSha256(full)) === (await fileSha256(path.join(unpacked, name)))
+  }
   const walk = async (relative: string): Promise<string | undefined> => {
     for (const item of await readdir(path.join(dir, relative), { withFileTypes: true })) {
       const name = relative ? `${relative}/${item.name}` : item.name
-      const full = path.join(dir, name)
+      seen.add(name)
       if (item.isDirectory()) {
         if (!folders.has(name))
           return `it holds a folder ${JSON.stringify(name)} that the package does not`
@@ -105,11 +114,8 @@ export async function differenceFrom(
       } else if (item.isFile()) {
         const entry = files.get(name)
         if (!entry) return `it holds a file ${JSON.stringify(name)} that the package does not`
-        const { size } = await lstat(full)
-        if (size !== entry.uncompressedSize || (await fileCrc32(full)) !== entry.crc32) {
+        if (!(await sameFile(name, entry)))
           return `its file ${JSON.stringify(name)} differs from the package's`
-        }
-        seen.add(name)
       } else {
         return `${JSON.stringify(name)} in it is not a plain file or folder`
       }
@@ -121,7 +127,16 @@ export async function differenceFrom(
   for (const name of files.keys()) {
     if (!seen.has(name)) return `it lacks the package's file ${JSON.stringify(name)}`
   }
+  for (const name of folders) {
+    if (!seen.has(name)) return `it lacks the package's folder ${JSON.stringify(name)}`
+  }
   return undefined
+}
+
+async function fileSha256(filePath: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
 }
 
 async function fileCrc32(filePath: string): Promise<number> {

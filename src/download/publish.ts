@@ -71,21 +71,26 @@ export async function placeFolder(
       if (!(await exists(destination))) throw error
     }
   }
-  await assertSameFolder(destination, plan, packageName)
+  // Compared with the package as just unpacked: a folder is accepted only with the same bytes.
+  await assertSameFolder(destination, plan, packageName, staging)
   await rm(staging, { recursive: true, force: true })
   return 'unchanged'
 }
 
-/** Fails unless `destination` is absent or holds exactly the package's files. */
+/**
+ * Fails unless `destination` is absent or holds exactly the package's files: compared with the
+ * `unpacked` copy when there is one, else (a quick check before unpacking) by size and CRC-32.
+ */
 export async function assertSameFolder(
   destination: string,
   plan: PlannedEntry[],
-  packageName: string
+  packageName: string,
+  unpacked?: string
 ): Promise<void> {
   const stats = await lstat(destination).catch(() => undefined)
   if (!stats) return
   const difference = stats.isDirectory()
-    ? await differenceFrom(destination, plan)
+    ? await differenceFrom(destination, plan, unpacked)
     : 'it is not a folder'
   if (difference) {
     throw conflict(

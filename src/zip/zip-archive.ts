@@ -87,6 +87,9 @@ export class ZipArchive {
     const verifier = new CrcVerifier(entry)
     data.on('error', error => verifier.destroy(entryError(entry, error)))
     verifier.on('close', () => data.destroy())
+    // A damaged entry may fail before the caller attaches its own listener: the error then stays
+    // on the stream (where the caller's pipeline finds it) instead of being thrown.
+    verifier.on('error', () => undefined)
     return data.pipe(verifier)
   }
 
