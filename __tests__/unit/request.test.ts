@@ -392,6 +392,58 @@ describe('ApiRequester', () => {
     }
   )
 
+  // The toolkit's CONNECT tunnel (the `tunnel` package) reports a proxy's answer in its message,
+  // always with the code ECONNRESET.
+  it.each([407, 403])(
+    'fails at once when the proxy answers %s to CONNECT, saying so',
+    async status => {
+      const { get, clock } = setup({
+        transport: failingTransport(
+          'ECONNRESET',
+          `tunneling socket could not be established, statusCode=${status}`
+        )
+      })
+      const error = await get().catch(e => e)
+      expect(error).toBeInstanceOf(TransportError)
+      expect(error.message).toContain(`(the proxy answered HTTP ${status}`)
+      expect(error.message.includes('Proxy Authentication Required')).toBe(status === 407)
+      expect(error.hint).toContain('http_proxy')
+      expect(error.hint.includes('http://user:password@host:port')).toBe(status === 407)
+      expect(error.attempts).toBe(1)
+      expect(clock.sleeps).toEqual([])
+    }
+  )
+
+  it('retries a proxy that answers 502 to CONNECT, and a deploy too: nothing reached the API', async () => {
+    const { get, clock } = setup({
+      maxAttempts: 2,
+      transport: failingTransport(
+        'ECONNRESET',
+        'tunneling socket could not be established, statusCode=502'
+      )
+    })
+    const error = await get(true, 'POST').catch(e => e)
+    expect(error.message).toMatch(
+      /failed \(the proxy answered HTTP 502 to CONNECT\)\. Gave up after 2 attempts/
+    )
+    expect(clock.sleeps).toHaveLength(1)
+  })
+
+  it('names the proxy when the tunnel could not be made, and retries', async () => {
+    const { get, clock } = setup({
+      maxAttempts: 2,
+      transport: failingTransport(
+        'ECONNRESET',
+        'tunneling socket could not be established, cause=connect ECONNREFUSED 127.0.0.1:9'
+      )
+    })
+    const error = await get(true, 'POST').catch(e => e)
+    expect(error.message).toContain(
+      '(no tunnel through the proxy: connect ECONNREFUSED 127.0.0.1:9). Gave up after 2 attempts'
+    )
+    expect(clock.sleeps).toHaveLength(1)
+  })
+
   it('stops a wait when the run is cancelled and says so', async () => {
     const scope = new CancelScope()
     api.handlers.push((_req, res) => {

@@ -84,6 +84,12 @@ const CERTIFICATE_ERRORS = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID'
 ])
 
+// @actions/http-client sends every proxied request through a CONNECT tunnel (the `tunnel`
+// package), which reports a proxy's refusal, or a proxy it could not reach, only in its message,
+// under the code ECONNRESET.
+const TUNNEL_REFUSED = /^tunneling socket could not be established, statusCode=(\d+)/
+const TUNNEL_FAILED = /^tunneling socket could not be established, cause=(.*)$/s
+
 // Every request says it wants the body as stored: a package must be hashed and saved as the
 // Catalog holds it. A body encoded anyway is decoded by the reader.
 const BASE_HEADERS = { 'Accept-Encoding': 'identity' }
@@ -202,6 +208,8 @@ export class ApiRequester {
         { cause: error }
       )
     }
+    const proxyFailure = tunnelError(error, text, url)
+    if (proxyFailure) return proxyFailure
     if (code && CERTIFICATE_ERRORS.has(code)) {
       return new TransportError(
         `The TLS certificate of ${url.host} was not accepted (${code}: ${redact(text)}).`,
@@ -289,3 +297,31 @@ export class ApiRequester {
 }
 
 export type { Transport } from './transport.js'
+
+/** A proxy that refused the CONNECT tunnel, or could not be reached; undefined for other errors. */
+function tunnelError(error: unknown, text: string, url: URL): TransportError | undefined {
+  const variable = url.protocol === 'https:' ? 'https_proxy' : 'http_proxy'
+  const refused = TUNNEL_REFUSED.exec(text)
+  if (refused) {
+    const status = Number(refused[1])
+    const authentication = status === 407
+    const reason = `the proxy answered HTTP ${status}${authentication ? ' Proxy Authentication Required' : ''} to CONNECT`
+    return new TransportError(`The connection to ${url.host} failed (${reason}).`, false, {
+      cause: error,
+      // The proxy's own verdict: another attempt gets the same, unless the proxy is in trouble.
+      final: status < 500,
+      hint: authentication
+        ? `The proxy in ${variable} wants credentials: give them in its URL, http://user:password@host:port ` +
+          '(percent-encoded: %40 for @), and check them.'
+        : `The proxy in ${variable} did not let the connection through: check its rules, or list ${url.hostname} in no_proxy ` +
+          'if the runner reaches it directly.'
+    })
+  }
+  const failed = TUNNEL_FAILED.exec(text)
+  if (!failed) return undefined
+  const reason = `no tunnel through the proxy: ${redact(failed[1])}`
+  return new TransportError(`The connection to ${url.host} failed (${reason}).`, false, {
+    cause: error,
+    hint: `Check the proxy in ${variable} (its host and port) and that the runner reaches it.`
+  })
+}
