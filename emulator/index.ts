@@ -4,7 +4,8 @@ export type {
   CatalogEmulator,
   EmulatorOptions,
   RecordedDeployment,
-  RecordedRequest
+  RecordedRequest,
+  TlsIdentity
 } from './server.js'
 export type { Fault, RouteKind } from './faults.js'
 export { DEFAULT_RATE_LIMIT } from './rate-limiter.js'

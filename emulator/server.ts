@@ -2,6 +2,7 @@
 // rate limit, with scripted faults, plus a second host that redirects can point to.
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import {
   FaultQueue,
@@ -42,6 +43,16 @@ export interface EmulatorOptions {
   rejectPostDeploy?: boolean
   /** Clock of the rate limiter; default Date.now. */
   now?: () => number
+  /** Serve the API host over HTTPS with this key and certificate; default plain HTTP. */
+  tls?: TlsIdentity
+  /** Serve the second host over HTTPS with this; default plain HTTP, whatever `tls` is. */
+  secondTls?: TlsIdentity
+}
+
+/** A server's private key and certificate chain, PEM. */
+export interface TlsIdentity {
+  key: string | Buffer
+  cert: string | Buffer
 }
 
 export interface RecordedRequest {
@@ -74,6 +85,11 @@ export interface CatalogEmulator {
   /** Every request to either host, in order of arrival. */
   readonly requests: RecordedRequest[]
   readonly deployments: RecordedDeployment[]
+  /**
+   * TCP connections each host accepted (a TLS handshake that fails still counts: it is how a
+   * test sees that a client tried once and gave up).
+   */
+  readonly connections: { main: number; second: number }
   /** Queues faults; each is used once by the next request whose route matches. */
   script(...faults: Fault[]): void
   /** Clears records and faults, refills the buckets. */
@@ -125,6 +141,7 @@ interface MirroredAnswer {
 class Emulator implements CatalogEmulator {
   readonly requests: RecordedRequest[] = []
   readonly deployments: RecordedDeployment[] = []
+  readonly connections = { main: 0, second: 0 }
   private readonly faults = new FaultQueue()
   private readonly limiter: RateLimiter | undefined
   private readonly pathPrefix: string
@@ -148,10 +165,14 @@ class Emulator implements CatalogEmulator {
       options.rateLimit === false
         ? undefined
         : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, options.now ?? Date.now)
-    this.main = createServer((req, res) => this.handleMain(req, res))
-    this.second = createServer((req, res) => this.handleSecond(req, res))
-    for (const server of [this.main, this.second]) {
+    this.main = serverFor(options.tls, (req, res) => this.handleMain(req, res))
+    this.second = serverFor(options.secondTls, (req, res) => this.handleSecond(req, res))
+    for (const [host, server] of [
+      ['main', this.main],
+      ['second', this.second]
+    ] as const) {
       server.on('connection', socket => {
+        this.connections[host]++
         this.sockets.add(socket)
         socket.on('close', () => this.sockets.delete(socket))
       })
@@ -167,8 +188,13 @@ class Emulator implements CatalogEmulator {
   }
 
   async listen(host: string, port: number): Promise<void> {
-    this.mainOrigin = await listenOn(this.main, host, port)
-    this.secondOrigin = await listenOn(this.second, host, 0)
+    this.mainOrigin = await listenOn(this.main, host, port, this.options.tls ? 'https' : 'http')
+    this.secondOrigin = await listenOn(
+      this.second,
+      host,
+      0,
+      this.options.secondTls ? 'https' : 'http'
+    )
   }
 
   script(...faults: Fault[]): void {
@@ -178,6 +204,8 @@ class Emulator implements CatalogEmulator {
   reset(): void {
     this.requests.length = 0
     this.deployments.length = 0
+    this.connections.main = 0
+    this.connections.second = 0
     this.faults.clear()
     this.mirrored.clear()
     this.limiter?.reset()
@@ -496,13 +524,24 @@ function sameGuid(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase()
 }
 
-function listenOn(server: Server, host: string, port: number): Promise<string> {
+type Handler = (req: IncomingMessage, res: ServerResponse) => void
+
+function serverFor(tls: TlsIdentity | undefined, handler: Handler): Server {
+  return tls ? createTlsServer({ key: tls.key, cert: tls.cert }, handler) : createServer(handler)
+}
+
+function listenOn(
+  server: Server,
+  host: string,
+  port: number,
+  scheme: 'http' | 'https'
+): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
       server.off('error', reject)
       const { port: bound } = server.address() as AddressInfo
-      resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}`)
+      resolve(`${scheme}://${host.includes(':') ? `[${host}]` : host}:${bound}`)
     })
   })
 }
