@@ -43,6 +43,12 @@ export interface EmulatorOptions {
   rejectPostDeploy?: boolean
   /** Clock of the rate limiter; default Date.now. */
   now?: () => number
+  /**
+   * Called with each API-host request as it arrives, before the rate limit or anything else
+   * looks at it; the request waits for the promise it returns. Lets a test hold answers back,
+   * e.g. until several clients have all asked.
+   */
+  beforeAnswer?: (request: RecordedRequest) => Promise<void> | void
   /** Serve the API host over HTTPS with this key and certificate; default plain HTTP. */
   tls?: TlsIdentity
   /** Serve the second host over HTTPS with this; default plain HTTP, whatever `tls` is. */
@@ -225,6 +231,15 @@ class Emulator implements CatalogEmulator {
   private handleMain(req: IncomingMessage, res: ServerResponse): void {
     const record = this.record('main', req)
     req.resume() // no route reads a body; drain whatever was sent
+    const held = this.options.beforeAnswer?.(record)
+    if (!held) return this.answerMain(req, res, record)
+    held.then(
+      () => this.answerMain(req, res, record),
+      () => res.destroy()
+    )
+  }
+
+  private answerMain(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
     const send = (answer: HttpAnswer): void => {
       record.status = answer.status
       writeAnswer(res, answer)
