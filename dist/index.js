@@ -10313,7 +10313,8 @@ const LATEST = {
     'latest-prerelease': { kind: 'latest', prerelease: true }
 };
 function versionInput(text, ctx) {
-    const latest = LATEST[text.toLowerCase()];
+    // Own keys only: `constructor` or `__proto__` is a version like any other.
+    const latest = Object.hasOwn(LATEST, text.toLowerCase()) ? LATEST[text.toLowerCase()] : undefined;
     if (latest)
         return latest;
     const prefix = (0,versions/* parseRange */.RC)(text);

@@ -158,7 +158,12 @@ describe('parseInputs: version', () => {
     '1.0\u00a0beta',
     'x-ray',
     '1.0.0-x',
-    '1'.repeat(128)
+    '1'.repeat(128),
+    // Names an object has by inheritance are versions like any other.
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty'
   ])('takes %j as an exact version', version => {
     const settings = parseWith({ version })
     expect(settings.versionRequest).toEqual({ kind: 'exact', version })

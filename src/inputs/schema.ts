@@ -134,7 +134,8 @@ const LATEST: Record<string, VersionInput> = {
 }
 
 function versionInput(text: string, ctx: z.RefinementCtx): VersionInput {
-  const latest = LATEST[text.toLowerCase()]
+  // Own keys only: `constructor` or `__proto__` is a version like any other.
+  const latest = Object.hasOwn(LATEST, text.toLowerCase()) ? LATEST[text.toLowerCase()] : undefined
   if (latest) return latest
   const prefix = parseRange(text)
   if (prefix) return { kind: 'range', range: text, prefix }
