@@ -10237,7 +10237,10 @@ function preprocess(fn, schema) {
 var versions = __nccwpck_require__(1190);
 // EXTERNAL MODULE: ./src/catalog/version-request.ts
 var version_request = __nccwpck_require__(7135);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __nccwpck_require__(6670);
 ;// CONCATENATED MODULE: ./src/inputs/schema.ts
+
 
 
 
@@ -10275,9 +10278,12 @@ const REQUIRED = 'is required but was not given';
 const MAX_VERSION_LENGTH = 128;
 const VERSION_EXPECTED = 'expected a version as registered (1.0.0.1, 2.0.0-CU1), latest, latest-prerelease, or a ' +
     'range such as 1.0.0.x';
-/** A value as shown in a message: trimmed, shortened, quoted, control characters escaped. */
+/**
+ * A value as shown in a message: the key hidden (see parseInputs), trimmed, shortened, quoted,
+ * control characters escaped. The key goes first, so no shortened or escaped part of it shows.
+ */
 function quote(value) {
-    const text = String(value).trim();
+    const text = (0,redact/* redact */.E$)(String(value)).trim();
     const short = text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH - 3)}...` : text;
     return JSON.stringify(short);
 }
@@ -10513,22 +10519,23 @@ function describeIssue(problem) {
 // A key pasted into the wrong input would otherwise be echoed. A malformed key (two words, a
 // line break) is hidden piece by piece, as any piece may be the real key. Pieces too short to
 // tell apart from ordinary text are left; the key's own messages never show it anyway.
-function redactKey(raw) {
-    const pieces = (raw['api-key'] ?? '')
+function keyPieces(raw) {
+    return (raw['api-key'] ?? '')
         .split(/[\s\p{Cc}\p{Z}]+/u)
         .filter(piece => piece.length >= 8)
         .sort((a, b) => b.length - a.length);
-    return text => pieces.reduce((redacted, piece) => redacted.split(piece).join('***'), text);
 }
 /**
  * Validates the raw input strings ('' or undefined = not given) and turns them into Settings.
- * Throws one InputError naming every bad input.
+ * Throws one InputError naming every bad input, with the key hidden wherever it was given.
  */
 function parseInputs(raw) {
-    const result = inputsSchema.safeParse(raw);
-    if (result.success)
-        return result.data;
-    throw new errors/* InputError */.dz(result.error.issues.map(describeIssue).map(redactKey(raw)));
+    return (0,redact/* withSecrets */.a9)(keyPieces(raw), () => {
+        const result = inputsSchema.safeParse(raw);
+        if (result.success)
+            return result.data;
+        throw new errors/* InputError */.dz(result.error.issues.map(describeIssue).map(redact/* redact */.E$));
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
@@ -10539,8 +10546,6 @@ function readInputs() {
     return parseInputs(Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)])));
 }
 
-// EXTERNAL MODULE: ./src/redact.ts
-var redact = __nccwpck_require__(6670);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: ./src/format.ts

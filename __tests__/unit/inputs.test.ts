@@ -248,6 +248,23 @@ describe('parseInputs: api-key', () => {
     expect(problems.join('\n')).not.toContain(KEY)
   })
 
+  it.each([
+    ['a quote, which a message would show escaped', 'k3y"w1th-a-quote'],
+    ['a backslash', 'k3y\\w1th-a-backslash'],
+    ['more characters than a message shows of a value', `long-${'0123456789'.repeat(7)}`]
+  ])('keeps out of messages about other inputs a key with %s', (_case, key) => {
+    const problems = problemsOf({
+      ...REQUIRED,
+      'api-key': key,
+      'catalog-id': key,
+      path: `a\t${key}`
+    })
+    expect(problems).toEqual([
+      'catalog-id: "***" is not a GUID (expected 8-4-4-4-12 hexadecimal digits, like 2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37)',
+      'path: "a\\t***" contains control characters'
+    ])
+  })
+
   it('keeps the key out of the whole error message', () => {
     expect(() => parseWith({ 'api-key': `${KEY} x`, 'catalog-id': KEY })).toThrow(InputError)
     expect(() => parseWith({ 'api-key': `${KEY} x`, 'catalog-id': KEY })).not.toThrow(KEY)

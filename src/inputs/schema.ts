@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { isMalformedRange, parseRange } from '../catalog/versions.js'
 import { describeVersionRequest, type VersionRequest } from '../catalog/version-request.js'
 import { InputError } from '../errors.js'
+import { redact, withSecrets } from '../redact.js'
 
 /** Every input declared in action.yml, in the order they are validated and reported. */
 export const INPUT_NAMES = [
@@ -74,9 +75,12 @@ const VERSION_EXPECTED =
   'expected a version as registered (1.0.0.1, 2.0.0-CU1), latest, latest-prerelease, or a ' +
   'range such as 1.0.0.x'
 
-/** A value as shown in a message: trimmed, shortened, quoted, control characters escaped. */
+/**
+ * A value as shown in a message: the key hidden (see parseInputs), trimmed, shortened, quoted,
+ * control characters escaped. The key goes first, so no shortened or escaped part of it shows.
+ */
 function quote(value: unknown): string {
-  const text = String(value).trim()
+  const text = redact(String(value)).trim()
   const short = text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH - 3)}...` : text
   return JSON.stringify(short)
 }
@@ -365,20 +369,21 @@ function describeIssue(problem: z.core.$ZodIssue): string {
 // A key pasted into the wrong input would otherwise be echoed. A malformed key (two words, a
 // line break) is hidden piece by piece, as any piece may be the real key. Pieces too short to
 // tell apart from ordinary text are left; the key's own messages never show it anyway.
-function redactKey(raw: Record<string, string | undefined>): (text: string) => string {
-  const pieces = (raw['api-key'] ?? '')
+function keyPieces(raw: Record<string, string | undefined>): string[] {
+  return (raw['api-key'] ?? '')
     .split(/[\s\p{Cc}\p{Z}]+/u)
     .filter(piece => piece.length >= 8)
     .sort((a, b) => b.length - a.length)
-  return text => pieces.reduce((redacted, piece) => redacted.split(piece).join('***'), text)
 }
 
 /**
  * Validates the raw input strings ('' or undefined = not given) and turns them into Settings.
- * Throws one InputError naming every bad input.
+ * Throws one InputError naming every bad input, with the key hidden wherever it was given.
  */
 export function parseInputs(raw: Record<string, string | undefined>): Settings {
-  const result = inputsSchema.safeParse(raw)
-  if (result.success) return result.data
-  throw new InputError(result.error.issues.map(describeIssue).map(redactKey(raw)))
+  return withSecrets(keyPieces(raw), () => {
+    const result = inputsSchema.safeParse(raw)
+    if (result.success) return result.data
+    throw new InputError(result.error.issues.map(describeIssue).map(redact))
+  })
 }
