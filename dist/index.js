@@ -10517,11 +10517,12 @@ function describeIssue(problem) {
     return name === undefined ? problem.message : `${String(name)}: ${problem.message}`;
 }
 // A key pasted into the wrong input would otherwise be echoed. A malformed key (two words, a
-// line break) is hidden piece by piece, as any piece may be the real key. Pieces too short to
-// tell apart from ordinary text are left; the key's own messages never show it anyway.
+// line break) is hidden piece by piece, as any piece may be the real key; so are the parts a
+// comma separates, as coordination-id shows them one by one. Pieces too short to tell apart from
+// ordinary text are left; the key's own messages never show it anyway.
 function keyPieces(raw) {
-    return (raw['api-key'] ?? '')
-        .split(/[\s\p{Cc}\p{Z}]+/u)
+    const key = raw['api-key'] ?? '';
+    return [...new Set([...key.split(/[\s\p{Cc}\p{Z}]+/u), ...key.split(/[\s\p{Cc}\p{Z},]+/u)])]
         .filter(piece => piece.length >= 8)
         .sort((a, b) => b.length - a.length);
 }

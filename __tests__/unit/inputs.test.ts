@@ -265,6 +265,15 @@ describe('parseInputs: api-key', () => {
     ])
   })
 
+  it('keeps out the parts of a key with a comma that coordination-id shows one by one', () => {
+    const key = 'first-part-of-key,second-part-of-key'
+    const problems = problemsOf({ ...REQUIRED, 'api-key': key, 'coordination-id': key })
+    expect(problems).toEqual([
+      expect.stringMatching(/^coordination-id: "\*\*\*" is not a GUID/),
+      expect.stringMatching(/^coordination-id: "\*\*\*" is not a GUID/)
+    ])
+  })
+
   it('keeps the key out of the whole error message', () => {
     expect(() => parseWith({ 'api-key': `${KEY} x`, 'catalog-id': KEY })).toThrow(InputError)
     expect(() => parseWith({ 'api-key': `${KEY} x`, 'catalog-id': KEY })).not.toThrow(KEY)
