@@ -20,6 +20,14 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Mon, 23 Nov 2026 09:59:00 GMT', NOW)).toBe(0)
   })
 
+  it('reads a wait too long for a date (and for any step) as ten years', () => {
+    const tenYears = 10 * 365 * 24 * 3600 * 1000
+    expect(parseRetryAfter(String(10 * 365 * 24 * 3600), NOW)).toBe(tenYears)
+    expect(parseRetryAfter('30000000000000', NOW)).toBe(tenYears)
+    expect(parseRetryAfter('9'.repeat(400), NOW)).toBe(tenYears)
+    expect(new Date(NOW + tenYears).toISOString()).toBe('2036-11-20T10:00:00.000Z')
+  })
+
   it('takes the first of repeated headers', () => {
     expect(parseRetryAfter(['5', '60'], NOW)).toBe(5_000)
   })

@@ -1,6 +1,11 @@
+// Longer than any step may wait (max-wait-seconds is at most 6 h), yet short enough that the
+// instant it ends is a date: a longer delta-seconds is read as this.
+const MAX_DELTA_SECONDS = 10 * 365 * 24 * 3600
+
 /**
  * Reads a Retry-After header: delta-seconds ("120") or an HTTP-date. Returns the wait in
- * milliseconds (never negative), or undefined when the header is absent or unreadable.
+ * milliseconds (never negative, at most ten years), or undefined when the header is absent or
+ * unreadable.
  */
 export function parseRetryAfter(
   value: string | string[] | undefined,
@@ -8,7 +13,7 @@ export function parseRetryAfter(
 ): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim()
   if (!text) return undefined
-  if (/^\d+$/.test(text)) return Number(text) * 1000
+  if (/^\d+$/.test(text)) return Math.min(Number(text), MAX_DELTA_SECONDS) * 1000
   // Only accept something that looks like a date, so "soon" or "-5" are not read as one.
   if (!/[a-z]/i.test(text) || !/\d{4}/.test(text)) return undefined
   const at = Date.parse(text)
