@@ -973,7 +973,8 @@ function safeBaseName(raw) {
         return undefined;
     if (isWindowsDeviceName(name))
         name = `_${name}`;
-    return capLength(name);
+    // Shortening may leave nothing: a long run of dots and spaces before an over-long extension.
+    return capLength(name) || undefined;
 }
 /**
  * The package's file name: the server's name reduced to a safe base name, or, when it sends none

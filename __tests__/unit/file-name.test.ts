@@ -123,6 +123,11 @@ describe('safeBaseName', () => {
     expect(result).toBe('y'.repeat(200))
   })
 
+  it('gives undefined, not an empty name, when capping leaves nothing', () => {
+    // 200 bytes of dots and spaces, then an extension too long to keep (found by a property test).
+    expect(safeBaseName(`${'. '.repeat(110)}.  ${'\u{10000}'.repeat(8)}`)).toBeUndefined()
+  })
+
   it('produces names that stay plain file names', () => {
     for (const raw of [
       '../../etc/passwd',

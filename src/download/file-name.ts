@@ -37,7 +37,8 @@ export function safeBaseName(raw: string): string | undefined {
   )
   if (name === '' || name === '.' || name === '..') return undefined
   if (isWindowsDeviceName(name)) name = `_${name}`
-  return capLength(name)
+  // Shortening may leave nothing: a long run of dots and spaces before an over-long extension.
+  return capLength(name) || undefined
 }
 
 /**
