@@ -1912,10 +1912,13 @@ async function takeFromCache(request, cache, scope) {
         await (0,promises_.rm)(tempPath, { force: true });
         untrack();
         scope.throwIfCancelled();
-        if (!(error instanceof errors/* ActionError */.lZ))
+        // Another run on this runner may replace the entry while this one reads it (ENOENT).
+        const vanished = error.code === 'ENOENT';
+        if (!(error instanceof errors/* ActionError */.lZ) && !vanished)
             throw error;
         core/* warning */.$e(`The cached copy of this version cannot be used (${error.message}); downloading it again.`);
-        await cache.evict(request.catalogId, request.version);
+        if (!vanished)
+            await cache.evict(request.catalogId, request.version);
         return undefined;
     }
 }
@@ -2070,7 +2073,7 @@ function attemptsSpent(label, attempts, failure, retryAt) {
     }
     if (attempts === 1 || failure.kind === 'status')
         return failure.error;
-    return new errors/* TransportError */.wX(`${sentence(failure.error.message)} Gave up after ${attempts} attempts.`, failure.error.requestSent, { cause: failure.error });
+    return new errors/* TransportError */.wX(`${sentence(failure.error.message)} Gave up after ${attempts} attempts.`, failure.error.requestSent, { cause: failure.error, hint: failure.error.hint });
 }
 /** The error when the next wait does not fit in what is left of max-wait-seconds. */
 function waitTooLong(label, attempts, failure, waitMs, budget, retryAt) {
@@ -2085,7 +2088,7 @@ function waitTooLong(label, attempts, failure, waitMs, budget, retryAt) {
     }
     if (failure.kind === 'status')
         return failure.error;
-    return new errors/* TransportError */.wX(`${sentence(failure.error.message)} A further attempt would need a ${(0,format/* formatDuration */.a3)(waitMs)} wait, more than the ${left}.`, failure.error.requestSent, { cause: failure.error });
+    return new errors/* TransportError */.wX(`${sentence(failure.error.message)} A further attempt would need a ${(0,format/* formatDuration */.a3)(waitMs)} wait, more than the ${left}.`, failure.error.requestSent, { cause: failure.error, hint: failure.error.hint });
 }
 function retry_messages_capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);

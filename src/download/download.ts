@@ -267,11 +267,13 @@ async function takeFromCache(
     await rm(tempPath, { force: true })
     untrack()
     scope.throwIfCancelled()
-    if (!(error instanceof ActionError)) throw error
+    // Another run on this runner may replace the entry while this one reads it (ENOENT).
+    const vanished = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    if (!(error instanceof ActionError) && !vanished) throw error
     core.warning(
-      `The cached copy of this version cannot be used (${error.message}); downloading it again.`
+      `The cached copy of this version cannot be used (${(error as Error).message}); downloading it again.`
     )
-    await cache.evict(request.catalogId, request.version)
+    if (!vanished) await cache.evict(request.catalogId, request.version)
     return undefined
   }
 }

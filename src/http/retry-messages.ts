@@ -62,7 +62,7 @@ export function attemptsSpent(
   return new TransportError(
     `${sentence(failure.error.message)} Gave up after ${attempts} attempts.`,
     failure.error.requestSent,
-    { cause: failure.error }
+    { cause: failure.error, hint: failure.error.hint }
   )
 }
 
@@ -94,7 +94,7 @@ export function waitTooLong(
   return new TransportError(
     `${sentence(failure.error.message)} A further attempt would need a ${formatDuration(waitMs)} wait, more than the ${left}.`,
     failure.error.requestSent,
-    { cause: failure.error }
+    { cause: failure.error, hint: failure.error.hint }
   )
 }
 
