@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, expect } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import {
   DEMO_KEYS,
+  SEED_ITEMS,
   startEmulator,
   type CatalogEmulator,
   type EmulatorOptions
@@ -44,6 +45,15 @@ export function expectNoKeyLeak(run: BundleRun, key = TEST_KEY): void {
     .filter(line => !line.startsWith('::add-mask::'))
     .join('\n')
   expect(written).not.toContain(key)
+}
+
+/** The package the emulator serves for an item's version by default. */
+export function seededContent(itemId: string, version: string): Buffer {
+  const seed = SEED_ITEMS.find(item => item.id === itemId)?.versions.find(
+    v => v.version === version
+  )
+  if (!seed) throw new Error(`The emulator seeds no version ${version} of item ${itemId}`)
+  return seed.content
 }
 
 export function sha256(data: Buffer): string {

@@ -2,6 +2,7 @@
 // (emulator/zip-writer.ts): Info-ZIP's `zip` command and Python's zipfile module. Each tool is
 // asked for a feature (data descriptors, ZIP64, encryption, a name encoding); `inspectZip` reads
 // the bytes back independently, so a test can prove that its archive really has the feature.
+import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -329,3 +330,15 @@ export function inspectedEntry(zip: InspectedZip, name: string): InspectedEntry 
   if (!found) throw new Error(`no entry ${JSON.stringify(name)} in the archive`)
   return found
 }
+
+/** Bytes that do not repeat, so no compressor shrinks them. */
+export function noise(length: number, seed: string): Buffer {
+  const chunks: Buffer[] = []
+  for (let i = 0; chunks.length * 32 < length; i++) {
+    chunks.push(createHash('sha256').update(`${seed}-${i}`).digest())
+  }
+  return Buffer.concat(chunks).subarray(0, length)
+}
+
+/** A script that deflate shrinks well. */
+export const SCRIPT_XML = `<DMSScript>${'<Exe id="1">step</Exe>\n'.repeat(3000)}</DMSScript>\n`

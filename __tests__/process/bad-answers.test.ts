@@ -15,12 +15,13 @@ import {
   expectNoKeyLeak,
   sha256,
   TEST_KEY,
-  useEmulatorSuite
+  useEmulatorSuite,
+  seededContent
 } from '../helpers/emulator-fixture.js'
 import { listFiles, runBundle } from '../helpers/run-bundle.js'
 
 const VERSION = '1.0.0.9'
-const content = SEED_ITEMS[0].versions.find(v => v.version === VERSION)!.content
+const content = seededContent(SEED.appItemId, VERSION)
 const CORRUPT_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c11'
 
 /** A package whose directory reads fine but whose second entry's stored data was altered. */

@@ -3,17 +3,18 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { SEED, SEED_ITEMS, type CatalogEmulator } from '../../emulator/index.js'
+import { SEED, type CatalogEmulator } from '../../emulator/index.js'
 import {
   apiRequests,
   expectNoKeyLeak,
   TEST_KEY,
-  useEmulatorSuite
+  useEmulatorSuite,
+  seededContent
 } from '../helpers/emulator-fixture.js'
 import { listFiles, runBundle, type RunnerDirs } from '../helpers/run-bundle.js'
 
 const VERSION = '1.0.0.9'
-const content = SEED_ITEMS[0].versions.find(v => v.version === VERSION)!.content
+const content = seededContent(SEED.appItemId, VERSION)
 const SERVER_NAME = `Demo Application ${VERSION}.dmapp`
 
 const suite = useEmulatorSuite()

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { SEED, SEED_ITEMS, type CatalogEmulator } from '../../emulator/index.js'
+import { SEED, type CatalogEmulator } from '../../emulator/index.js'
 import {
   apiRequests,
   DEPLOY_ONLY_KEY,
@@ -11,12 +11,13 @@ import {
   startTestEmulator,
   useEmulatorSuite,
   TEST_KEY,
-  UNKNOWN_KEY
+  UNKNOWN_KEY,
+  seededContent
 } from '../helpers/emulator-fixture.js'
 import { listFiles, runBundle } from '../helpers/run-bundle.js'
 
 const APP_VERSION = '1.0.0.9'
-const appContent = SEED_ITEMS[0].versions.find(v => v.version === APP_VERSION)!.content
+const appContent = seededContent(SEED.appItemId, APP_VERSION)
 
 const suite = useEmulatorSuite()
 const newDirs = suite.newDirs

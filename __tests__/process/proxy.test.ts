@@ -6,13 +6,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { SEED, SEED_ITEMS, type CatalogEmulator } from '../../emulator/index.js'
+import { SEED, type CatalogEmulator } from '../../emulator/index.js'
 import {
   apiRequests,
   expectNoKeyLeak,
   sha256,
   startTestEmulator,
-  TEST_KEY
+  TEST_KEY,
+  seededContent
 } from '../helpers/emulator-fixture.js'
 import { basicCredentials, startForwardProxy, type ForwardProxy } from '../helpers/forward-proxy.js'
 import {
@@ -28,7 +29,7 @@ import { makeTestCa, type TestCa } from '../helpers/test-ca.js'
 import { API_HOST, hostsFileEnv, urlWithHost } from '../helpers/test-hosts.js'
 
 const VERSION = '1.0.0.9'
-const content = SEED_ITEMS[0].versions.find(v => v.version === VERSION)!.content
+const content = seededContent(SEED.appItemId, VERSION)
 const SYSTEM = SEED.systemIds[0]
 const USER = 'runner-proxy-user'
 const PASSWORD = 'p@ss-Zq81!word'

@@ -4,13 +4,14 @@
 // runner. Trust comes only from NODE_EXTRA_CA_CERTS; the action never turns verification off.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { SEED, SEED_ITEMS, type CatalogEmulator } from '../../emulator/index.js'
+import { SEED, type CatalogEmulator } from '../../emulator/index.js'
 import {
   apiRequests,
   expectNoKeyLeak,
   sha256,
   startTestEmulator,
-  TEST_KEY
+  TEST_KEY,
+  seededContent
 } from '../helpers/emulator-fixture.js'
 import {
   listFiles,
@@ -24,7 +25,7 @@ import { makeTestCa, type TestCa } from '../helpers/test-ca.js'
 import { API_HOST, hostsFileEnv, OTHER_HOST, urlWithHost } from '../helpers/test-hosts.js'
 
 const VERSION = '1.0.0.9'
-const content = SEED_ITEMS[0].versions.find(v => v.version === VERSION)!.content
+const content = seededContent(SEED.appItemId, VERSION)
 const SYSTEM = SEED.systemIds[0]
 
 let ca: TestCa

@@ -2,13 +2,14 @@
 // without allow-prerelease, no match, and exact versions with characters a URL must encode.
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { SEED, SEED_ITEMS, type CatalogEmulator } from '../../emulator/index.js'
+import { SEED, type CatalogEmulator } from '../../emulator/index.js'
 import {
   apiRequests,
   expectNoKeyLeak,
   sha256,
   useEmulatorSuite,
-  TEST_KEY
+  TEST_KEY,
+  seededContent
 } from '../helpers/emulator-fixture.js'
 import { listFiles, runBundle } from '../helpers/run-bundle.js'
 
@@ -29,14 +30,6 @@ function run(inputs: Record<string, string>) {
     { 'api-key': TEST_KEY, 'base-url': emulator.url, cache: 'false', ...inputs },
     { dirs: suite.newDirs() }
   )
-}
-
-function seededContent(itemId: string, version: string): Buffer {
-  const seed = SEED_ITEMS.find(item => item.id === itemId)?.versions.find(
-    candidate => candidate.version === version
-  )
-  if (!seed) throw new Error(`${version} of ${itemId} is not seeded`)
-  return seed.content
 }
 
 describe('latest, latest-prerelease and ranges (process level)', () => {

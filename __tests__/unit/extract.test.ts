@@ -38,7 +38,9 @@ import {
   pythonZip,
   writeTree,
   ZIP64_EXTRA_ID,
-  type PythonEntry
+  type PythonEntry,
+  noise,
+  SCRIPT_XML
 } from '../helpers/real-archives.js'
 
 const NAME = 'App 1.0.0.1'
@@ -62,16 +64,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(root, { recursive: true, force: true })
 })
-
-function noise(length: number, seed: string): Buffer {
-  const chunks: Buffer[] = []
-  for (let i = 0; chunks.length * 32 < length; i++) {
-    chunks.push(createHash('sha256').update(`${seed}-${i}`).digest())
-  }
-  return Buffer.concat(chunks).subarray(0, length)
-}
-
-const SCRIPT_XML = `<DMSScript>${'<Exe id="1">step</Exe>\n'.repeat(3000)}</DMSScript>\n`
 
 /** A package's contents: nested files, an empty file, an empty folder, text and binary bytes. */
 const PACKAGE: Record<string, string | Buffer> = {

@@ -2,7 +2,6 @@
 // __tests__/helpers/real-archives.ts); each test first proves from the bytes that its archive has
 // the feature it is about.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -28,7 +27,9 @@ import {
   pythonNames,
   pythonZip,
   writeTree,
-  ZIP64_EXTRA_ID
+  ZIP64_EXTRA_ID,
+  noise,
+  SCRIPT_XML
 } from '../helpers/real-archives.js'
 
 let root: string
@@ -48,16 +49,6 @@ function fresh(name: string): string {
   return path.join(root, `${counter}-${name}`)
 }
 
-/** Bytes that do not repeat, so no compressor shrinks them. */
-function noise(length: number, seed: string): Buffer {
-  const chunks: Buffer[] = []
-  for (let i = 0; chunks.length * 32 < length; i++) {
-    chunks.push(createHash('sha256').update(`${seed}-${i}`).digest())
-  }
-  return Buffer.concat(chunks).subarray(0, length)
-}
-
-const SCRIPT_XML = `<DMSScript>${'<Exe id="1">step</Exe>\n'.repeat(3000)}</DMSScript>\n`
 const LIBRARY = noise(70_000, 'lib.dll')
 
 /** A package as a folder: files (with their bytes) and the folders Info-ZIP adds entries for. */
