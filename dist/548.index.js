@@ -1571,6 +1571,7 @@ async function sha256Of(filePath) {
 
 
 
+
 /**
  * The decoders that undo a Content-Encoding, in the order to apply them. The action asks for
  * `identity`, but a server or proxy may encode anyway; the package must be hashed and saved as the
@@ -1591,11 +1592,19 @@ function decodersFor(contentEncoding) {
                 return (0,external_node_zlib_.createBrotliDecompress)();
             case 'deflate':
                 return new DeflateDecoder();
+            case 'zstd':
+                // Node 24 (the action's runtime) has zstd; the check keeps older Nodes to a clear refusal.
+                if (typeof external_node_zlib_.createZstdDecompress === 'function')
+                    return external_node_zlib_.createZstdDecompress();
+                return unsupported(coding);
             default:
-                throw new errors/* PackageError */.JP(`The package arrived with Content-Encoding "${coding}", which the action cannot decode.`, 'The action asks for an unencoded answer (Accept-Encoding: identity); a proxy between the runner ' +
-                    'and the API may have re-encoded it. Check the proxy settings.');
+                return unsupported(coding);
         }
     });
+}
+function unsupported(coding) {
+    throw new errors/* PackageError */.JP(`The package arrived with Content-Encoding "${coding}", which the action cannot decode.`, 'The action asks for an unencoded answer (Accept-Encoding: identity); a proxy between the runner ' +
+        'and the API may have re-encoded it. Check the proxy settings.');
 }
 /**
  * HTTP's "deflate" is a zlib stream, yet some servers send raw deflate data: the first byte tells

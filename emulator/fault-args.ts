@@ -66,7 +66,7 @@ export const FAULT_SPECS: { [T in FaultType]: FaultSpec<T> } = {
     fields: { value: 'string!' }
   },
   encode: {
-    summary: 'encode the body: gzip, br, deflate, deflate-raw, or any other name sent as is',
+    summary: 'encode the body: gzip, br, deflate, deflate-raw, zstd, or any other name sent as is',
     main: 'encoding',
     fields: { encoding: 'string!' }
   },

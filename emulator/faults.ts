@@ -1,6 +1,7 @@
 // Scripted faults: a queue of one-shot misbehaviours, and the writers that send an answer
 // whole or broken off.
 import type { ServerResponse } from 'node:http'
+import * as zlib from 'node:zlib'
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 
 export type RouteKind = 'download' | 'deploy' | 'versions'
@@ -15,7 +16,7 @@ export type Fault = { match?: RouteKind } & (
   | { type: 'filename'; value: string }
   /** The success answer, its body encoded and labelled with Content-Encoding ('deflate-raw':
    * raw deflate data labelled 'deflate', as some servers send; any other name is sent as is). */
-  | { type: 'encode'; encoding: 'gzip' | 'br' | 'deflate' | 'deflate-raw' | string }
+  | { type: 'encode'; encoding: 'gzip' | 'br' | 'deflate' | 'deflate-raw' | 'zstd' | string }
   /** The success answer cut to its first bytes, sent whole with a matching Content-Length. */
   | { type: 'truncate'; bytes?: number }
   /** 206 Partial Content with the first half of the success answer and a Content-Range. */
@@ -37,7 +38,9 @@ export function rewriteAnswer(answer: HttpAnswer, fault: AnswerRewrite): HttpAns
         gzip: ['gzip', gzipSync],
         br: ['br', brotliCompressSync],
         deflate: ['deflate', deflateSync],
-        'deflate-raw': ['deflate', deflateRawSync]
+        'deflate-raw': ['deflate', deflateRawSync],
+        // zstd exists from Node 22.15; on an older Node the body goes out unencoded but labelled.
+        zstd: ['zstd', data => (zlib.zstdCompressSync ? zlib.zstdCompressSync(data) : data)]
       }
       const [label, encode] = encoders[fault.encoding] ?? [fault.encoding, (data: Buffer) => data]
       return {

@@ -141,7 +141,7 @@ describe('answers that are not a package (process level)', () => {
 })
 
 describe('encoded answers (process level)', () => {
-  it.each(['gzip', 'br', 'deflate', 'deflate-raw'])(
+  it.each(['gzip', 'br', 'deflate', 'deflate-raw', 'zstd'])(
     'decodes a body sent with %s before hashing and saving it',
     async encoding => {
       emulator.script({ match: 'download', type: 'encode', encoding })

@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream'
+import * as zlib from 'node:zlib'
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib'
 import { PackageError } from '../errors.js'
 
@@ -22,14 +23,22 @@ export function decodersFor(contentEncoding: string | undefined): Transform[] {
         return createBrotliDecompress()
       case 'deflate':
         return new DeflateDecoder()
+      case 'zstd':
+        // Node 24 (the action's runtime) has zstd; the check keeps older Nodes to a clear refusal.
+        if (typeof zlib.createZstdDecompress === 'function') return zlib.createZstdDecompress()
+        return unsupported(coding)
       default:
-        throw new PackageError(
-          `The package arrived with Content-Encoding "${coding}", which the action cannot decode.`,
-          'The action asks for an unencoded answer (Accept-Encoding: identity); a proxy between the runner ' +
-            'and the API may have re-encoded it. Check the proxy settings.'
-        )
+        return unsupported(coding)
     }
   })
+}
+
+function unsupported(coding: string): never {
+  throw new PackageError(
+    `The package arrived with Content-Encoding "${coding}", which the action cannot decode.`,
+    'The action asks for an unencoded answer (Accept-Encoding: identity); a proxy between the runner ' +
+      'and the API may have re-encoded it. Check the proxy settings.'
+  )
 }
 
 /**
