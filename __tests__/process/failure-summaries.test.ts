@@ -1,7 +1,7 @@
 // The step summary of every kind of failure, rendered to the text a person reads on the run's
 // page: what failed and what to do come first, in plain words, with no markup showing through.
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { SEED, type CatalogEmulator, type Fault } from '../../emulator/index.js'
 import { summaryToText } from '../../scripts/summary-text.js'
@@ -15,6 +15,8 @@ import {
 import { runBundle } from '../helpers/run-bundle.js'
 
 const suite = useEmulatorSuite()
+// FAILURE_SUMMARIES_OUT=<folder> keeps each rendered summary as <folder>/<case>.txt, for review.
+const keepTextIn = process.env['FAILURE_SUMMARIES_OUT']
 let emulator: CatalogEmulator
 beforeAll(() => {
   emulator = suite.emulator
@@ -126,7 +128,7 @@ const CASES: Case[] = [
 ]
 
 describe('the summary of a failed step, as a person reads it (process level)', () => {
-  it.each(CASES)('$name', async ({ inputs, faults, key, heading, failed, todo, before }) => {
+  it.each(CASES)('$name', async ({ name, inputs, faults, key, heading, failed, todo, before }) => {
     const dirs = suite.newDirs()
     before?.(dirs.workspace)
     if (faults) emulator.script(...faults)
@@ -143,6 +145,10 @@ describe('the summary of a failed step, as a person reads it (process level)', (
     )
     expect(run.code).toBe(1)
     const text = summaryToText(run.summary).join('\n')
+    if (keepTextIn) {
+      mkdirSync(keepTextIn, { recursive: true })
+      writeFileSync(path.join(keepTextIn, `${name.replace(/\W+/g, '-')}.txt`), `${text}\n`)
+    }
     const lines = text.split('\n')
     expect(lines[0]).toBe(heading)
     const failedAt = lines.indexOf('What failed:')
