@@ -12,7 +12,13 @@ const OUT = path.join('.tmp', 'test-bundle')
 
 /** Everything ncc reads to build src/index.ts, besides node_modules (the lockfile stands in). */
 function inputFiles(root: string): string[] {
-  const files = ['package.json', 'package-lock.json', 'tsconfig.json']
+  // This file too: how the bundle is built and fixed up is an input of it.
+  const files = [
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    path.join('__tests__', 'helpers', 'build-test-bundle.ts')
+  ]
   const walk = (dir: string): void => {
     for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const relative = path.join(dir, entry.name)
@@ -39,15 +45,18 @@ function inputHash(root: string): string {
  * (`.././src/main.ts`, right for dist/); make them right for .tmp/test-bundle/, so stack traces
  * and coverage point at src/.
  */
-function fixSourceMap(root: string, outDir: string): void {
-  const mapFile = path.join(outDir, 'index.js.map')
-  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[] }
-  map.sources = map.sources.map(source => {
-    const match = /^\.\.\/\.\/(.*)$/.exec(source)
-    if (!match) return source
-    return path.relative(outDir, path.join(root, match[1])).split(path.sep).join('/')
-  })
-  writeFileSync(mapFile, JSON.stringify(map))
+function fixSourceMaps(root: string, outDir: string): void {
+  // The entry's map and those of the chunks it loads on demand.
+  for (const name of readdirSync(outDir).filter(file => file.endsWith('.js.map'))) {
+    const mapFile = path.join(outDir, name)
+    const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[] }
+    map.sources = map.sources.map(source => {
+      const match = /^\.\.\/\.\/(.*)$/.exec(source)
+      if (!match) return source
+      return path.relative(outDir, path.join(root, match[1])).split(path.sep).join('/')
+    })
+    writeFileSync(mapFile, JSON.stringify(map))
+  }
 }
 
 export default function buildTestBundle(
@@ -93,7 +102,7 @@ export default function buildTestBundle(
       { cause: error }
     )
   }
-  fixSourceMap(root, outDir)
+  fixSourceMaps(root, outDir)
   writeFileSync(stampFile, hash)
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
   log(`Built the test bundle ${OUT}/index.js from src/ in ${seconds} s (Node ${process.version}).`)
