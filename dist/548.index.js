@@ -2071,7 +2071,7 @@ function describeFailure(failure) {
         : `failed with HTTP ${status}${text}`;
 }
 function waitLine(label, attempt, maxAttempts, failure, waitMs, why, leftAfterMs) {
-    return (`${retry_messages_capitalize(label)}: attempt ${attempt} of ${maxAttempts} ${describeFailure(failure)}. ` +
+    return (`${sentence(`${retry_messages_capitalize(label)}: attempt ${attempt} of ${maxAttempts} ${describeFailure(failure)}`)} ` +
         `Waiting ${(0,format/* formatDuration */.a3)(waitMs)} (${why}); ${(0,format/* formatDuration */.a3)(leftAfterMs)} of max-wait-seconds left after that.`);
 }
 /** The error once max-attempts is spent. */
@@ -2107,8 +2107,8 @@ function withoutFullStop(text) {
 }
 /** The text with exactly one full stop at its end (or its own ? or !). */
 function sentence(text) {
-    const trimmed = text.trimEnd();
-    return /[.?!]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+    const trimmed = text.trimEnd().replace(/\.+$/, '');
+    return /[?!]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules

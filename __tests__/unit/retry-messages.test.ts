@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { TransportError } from '../../src/errors.js'
-import { attemptsSpent, waitTooLong } from '../../src/http/retry-messages.js'
+import { attemptsSpent, sentence, waitLine, waitTooLong } from '../../src/http/retry-messages.js'
 import { StepBudget } from '../../src/http/step-budget.js'
 
 describe('the errors the retry loop gives up with', () => {
@@ -27,5 +27,32 @@ describe('the errors the retry loop gives up with', () => {
 
   it('give the failure itself after a single attempt', () => {
     expect(attemptsSpent('download', 1, { kind: 'transport', error: broken })).toBe(broken)
+  })
+})
+
+describe('the sentences the retry loop writes', () => {
+  const reasons = [
+    'The connection was closed before the whole answer arrived (aborted).',
+    'The connection was closed before the whole answer arrived (aborted)',
+    'No data received for 1 s (timeout-seconds)...',
+    'Is the proxy up?'
+  ]
+
+  it.each(reasons)('punctuate %j once, in a wait line and in the final error', reason => {
+    const failure = { kind: 'transport', error: new TransportError(reason, true) } as const
+    const line = waitLine('download', 1, 5, failure, 2_000, 'backoff', 60_000)
+    expect(line).toMatch(
+      /[^.][.?] Waiting 2 s \(backoff\); 60 s of max-wait-seconds left after that\.$/
+    )
+    expect(line).not.toMatch(/\.\.|\?\./)
+    const spent = attemptsSpent('download', 5, failure).message
+    expect(spent).toMatch(/[^.][.?] Gave up after 5 attempts\.$/)
+    expect(spent).not.toMatch(/\.\.|\?\./)
+  })
+
+  it('leave a sentence that already ends as it is', () => {
+    expect(sentence('Done.')).toBe('Done.')
+    expect(sentence('Really?  ')).toBe('Really?')
+    expect(sentence('Waiting (backoff)')).toBe('Waiting (backoff).')
   })
 })

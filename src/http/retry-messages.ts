@@ -36,7 +36,7 @@ export function waitLine(
   leftAfterMs: number
 ): string {
   return (
-    `${capitalize(label)}: attempt ${attempt} of ${maxAttempts} ${describeFailure(failure)}. ` +
+    `${sentence(`${capitalize(label)}: attempt ${attempt} of ${maxAttempts} ${describeFailure(failure)}`)} ` +
     `Waiting ${formatDuration(waitMs)} (${why}); ${formatDuration(leftAfterMs)} of max-wait-seconds left after that.`
   )
 }
@@ -108,6 +108,6 @@ function withoutFullStop(text: string): string {
 
 /** The text with exactly one full stop at its end (or its own ? or !). */
 export function sentence(text: string): string {
-  const trimmed = text.trimEnd()
-  return /[.?!]$/.test(trimmed) ? trimmed : `${trimmed}.`
+  const trimmed = text.trimEnd().replace(/\.+$/, '')
+  return /[?!]$/.test(trimmed) ? trimmed : `${trimmed}.`
 }
