@@ -4,12 +4,13 @@
 // heap. V8 frees it only in a garbage collection, and it starts one from the heap's own
 // allocations, which streaming hardly makes. Node 24's V8 lets such memory grow to well over
 // 100 MB before it collects (measured: 128 MB of Buffers for a 512 MiB download, 42 MB on
-// Node 20). So after every few megabytes passed through, a minor collection (which frees the
-// young Buffers of the chunks already handled, and costs about a millisecond) is asked for.
+// Node 20). So after every megabyte passed through, a minor collection (which frees the young
+// Buffers of the chunks already handled; with so little young, it is quick) is asked for. Every
+// 8 MiB left a 250 MiB download's peak about 10 MiB higher, at no measurable gain in speed.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
-const COLLECT_EVERY_BYTES = 8 * 1024 * 1024
+const COLLECT_EVERY_BYTES = 1024 * 1024
 
 type Collect = (options: { type: 'minor' | 'major' }) => void
 
