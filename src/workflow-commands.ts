@@ -1,7 +1,7 @@
 // The few runner interactions the action needs before it knows its inputs are valid: reading an
 // input, masking the key, a warning, the step's error. @actions/core does the same, but loading it
-// loads its OIDC client and through it @actions/http-client (and, unbundled, undici): a step that
-// only rejects an input would spend most of its time and memory loading that. So these
+// loads its OIDC client and through it @actions/http-client (and, outside the bundle, undici): a
+// step that only rejects an input would spend time and memory loading code it never runs. So these
 // are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
 // @actions/core (src/perform.ts and below, loaded once the inputs are valid).
 import { EOL } from 'node:os'

@@ -4,10 +4,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { ROOT } from '../../scripts/run-action.js'
 import { ProxyAgent } from '../../src/http/undici-unused.js'
+import { listFiles } from '../helpers/run-bundle.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const HTTP_CLIENT = path.join(ROOT, 'node_modules', '@actions', 'http-client', 'lib')
 
 function sourcesOf(folder: string): string[] {
@@ -59,16 +59,11 @@ describe('undici, left out of the bundle', () => {
   })
 
   it('stands in for a getAgentDispatcher() that nothing in src/ calls', () => {
-    const walk = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
-        entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)]
-      )
-    const callers = walk(path.join(ROOT, 'src')).filter(file =>
-      readFileSync(file, 'utf8').includes('getAgentDispatcher')
+    const src = path.join(ROOT, 'src')
+    const callers = listFiles(src).filter(file =>
+      readFileSync(path.join(src, file), 'utf8').includes('getAgentDispatcher')
     )
-    expect(callers.map(file => path.relative(ROOT, file))).toEqual([
-      path.join('src', 'http', 'undici-unused.ts')
-    ])
+    expect(callers).toEqual(['http/undici-unused.ts'])
     expect(() => new ProxyAgent()).toThrow(/undici is left out of this bundle.*getAgentDispatcher/)
   })
 })

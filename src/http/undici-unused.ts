@@ -1,5 +1,6 @@
-// Stands in for undici in the bundle (tsconfig.json's `paths` maps the package name here, which
-// ncc follows; tests and type checks of our own code never import undici).
+// Stands in for undici in the bundle: tsconfig.json's `paths` maps the package name here, and ncc
+// follows it. Only the bundle is affected: jest resolves from node_modules, so in-process tests,
+// and `npm run local-action`, load the real undici.
 //
 // @actions/http-client imports undici for one thing: the ProxyAgent behind getAgentDispatcher(),
 // a dispatcher for fetch(). This action never calls it: its requests go through
