@@ -2,6 +2,7 @@
 // server encodes it anyway. Everything else fails with what arrived, and leaves nothing behind.
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
+import * as zlib from 'node:zlib'
 import { buildZip } from '../../emulator/zip-writer.js'
 import {
   SEED,
@@ -140,8 +141,12 @@ describe('answers that are not a package (process level)', () => {
   })
 })
 
+// The bundle runs on the Node running the tests. zstd is in node:zlib from Node 22.15 and 24 (the
+// action's runtime); on an older Node the action must refuse it clearly and leave nothing.
+const runtimeHasZstd = typeof (zlib as Partial<typeof zlib>).createZstdDecompress === 'function'
+
 describe('encoded answers (process level)', () => {
-  it.each(['gzip', 'br', 'deflate', 'deflate-raw', 'zstd'])(
+  it.each(['gzip', 'br', 'deflate', 'deflate-raw', ...(runtimeHasZstd ? ['zstd'] : [])])(
     'decodes a body sent with %s before hashing and saving it',
     async encoding => {
       emulator.script({ match: 'download', type: 'encode', encoding })
@@ -152,6 +157,23 @@ describe('encoded answers (process level)', () => {
       expect(readFileSync(run.outputs.path).equals(content)).toBe(true)
     }
   )
+
+  if (!runtimeHasZstd) {
+    it(`fails on a body sent with zstd, which Node ${process.versions.node} cannot decode, leaving nothing`, async () => {
+      emulator.script({ match: 'download', type: 'encode', encoding: 'zstd' })
+      const run = await download()
+      expect(run.code).toBe(1)
+      expect(run.errors).toHaveLength(1)
+      expect(run.errors[0]).toContain('Content-Encoding "zstd", which the action cannot decode')
+      expect(run.errors[0]).toContain(
+        `Downloading version "${VERSION}" of Catalog item ${SEED.appItemId} failed`
+      )
+      expect(apiRequests(emulator)).toHaveLength(1)
+      expect(listFiles(run.dirs.workspace)).toEqual([])
+      expect(listFiles(run.dirs.toolCache)).toEqual([])
+      expectNoKeyLeak(run)
+    })
+  }
 
   it('asks for an unencoded answer on every request', async () => {
     const dirs = suite.newDirs()
