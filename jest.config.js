@@ -7,6 +7,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  // The Windows lane runs on its own: `npm run test:windows` (jest.windows.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/windows/'],
   // Bundles the current src/ into .tmp/test-bundle/ for the process-level tests.
   globalSetup: '<rootDir>/__tests__/helpers/build-test-bundle.ts',
   testTimeout: 30000,

@@ -8,12 +8,14 @@
 // (through __tests__/helpers/run-bundle.ts) run TEST_BUNDLE, built from the current src/ by
 // jest's globalSetup (__tests__/helpers/build-test-bundle.ts).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { ROOT } from './root.js'
+import { findWine, NODE_EXE, toWindowsPath } from './wine.js'
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export { ROOT }
+
 export const BUNDLE = path.join(ROOT, 'dist', 'index.js')
 /** The bundle of the current src/ that the process-level tests run (built per test run). */
 export const TEST_BUNDLE = path.join(ROOT, '.tmp', 'test-bundle', 'index.js')
@@ -66,6 +68,12 @@ export interface RunOptions {
   timeoutMs?: number
   /** Called once the child is started, e.g. to send it a signal as the runner does on cancel. */
   onSpawn?: (child: ChildProcess) => void
+  /**
+   * `windows`: Windows' own Node under Wine (scripts/wine.ts), with the runner's paths in Windows
+   * form; the log is read once the child ends (Node under Wine cannot write to a pipe), so onLine
+   * is not available there.
+   */
+  runtime?: 'host' | 'windows'
 }
 
 export interface ActionRun {
@@ -99,15 +107,17 @@ export async function runAction(
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
 
+  const windows = options.runtime === 'windows'
+  const runnerPath = windows ? toWindowsPath : (hostPath: string) => hostPath
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
     HOME: dirs.temp,
     GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: dirs.workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: dirs.temp,
-    RUNNER_TOOL_CACHE: dirs.toolCache,
+    GITHUB_WORKSPACE: runnerPath(dirs.workspace),
+    GITHUB_OUTPUT: runnerPath(outputFile),
+    GITHUB_STEP_SUMMARY: runnerPath(summaryFile),
+    RUNNER_TEMP: runnerPath(dirs.temp),
+    RUNNER_TOOL_CACHE: runnerPath(dirs.toolCache),
     ...childCoverage(),
     ...options.env
   }
@@ -115,18 +125,22 @@ export async function runAction(
     env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? ''
   }
 
+  const script = options.entry ?? options.bundle ?? BUNDLE
   const started = performance.now()
-  const child = spawn(process.execPath, [options.entry ?? options.bundle ?? BUNDLE], {
-    cwd: dirs.workspace,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const launched = windows
+    ? launchUnderWine(script, env, dirs)
+    : spawn(process.execPath, [script], {
+        cwd: dirs.workspace,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+  const child = 'child' in launched ? launched.child : launched
   let stdout = ''
   let stderr = ''
   let pending = ''
-  child.stdout.setEncoding('utf8')
-  child.stderr.setEncoding('utf8')
-  child.stdout.on('data', (chunk: string) => {
+  child.stdout?.setEncoding('utf8')
+  child.stderr?.setEncoding('utf8')
+  child.stdout?.on('data', (chunk: string) => {
     stdout += chunk
     if (!options.onLine) return
     pending += chunk
@@ -134,7 +148,7 @@ export async function runAction(
     pending = lines.pop() ?? ''
     for (const line of lines) options.onLine(line)
   })
-  child.stderr.on('data', (chunk: string) => (stderr += chunk))
+  child.stderr?.on('data', (chunk: string) => (stderr += chunk))
   options.onSpawn?.(child)
 
   let timedOut = false
@@ -149,6 +163,7 @@ export async function runAction(
     }
   ).finally(() => clearTimeout(timer))
   const wallMs = performance.now() - started
+  if ('child' in launched) ({ stdout, stderr } = launched.readLog())
   if (options.onLine && pending !== '') options.onLine(pending)
 
   return {
@@ -160,6 +175,35 @@ export async function runAction(
     outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
     wallMs
+  }
+}
+
+/** Windows' Node under Wine, its log written to files in the job's temp folder. */
+function launchUnderWine(
+  script: string,
+  env: Record<string, string>,
+  dirs: JobDirs
+): { child: ChildProcess; readLog: () => { stdout: string; stderr: string } } {
+  const wine = findWine()
+  if ('missing' in wine) throw new Error(`The Windows lane cannot run: ${wine.missing}.`)
+  const logs = [`stdout-${runCounter}`, `stderr-${runCounter}`].map(name =>
+    path.join(dirs.temp, name)
+  )
+  const fds = logs.map(file => openSync(file, 'w'))
+  try {
+    const child = spawn(wine.wine, [NODE_EXE, toWindowsPath(script)], {
+      cwd: dirs.workspace,
+      // The runner's variables and the inputs, plus what Wine itself needs.
+      env: { ...env, ...wine.env },
+      stdio: ['ignore', fds[0], fds[1]]
+    })
+    const readLog = () => {
+      const [stdout, stderr] = logs.map(file => readFileSync(file, 'utf8'))
+      return { stdout, stderr }
+    }
+    return { child, readLog }
+  } finally {
+    for (const fd of fds) closeSync(fd)
   }
 }
 

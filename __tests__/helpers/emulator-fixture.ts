@@ -38,10 +38,11 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Catalo
 
 /** The key never appears in what the run wrote; `::add-mask::` is how the runner learns to hide it. */
 export function expectNoKeyLeak(run: BundleRun, key = TEST_KEY): void {
-  const masks = run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))
+  // Split at CRLF too: on Windows the runner's commands end with it.
+  const masks = run.stdout.split(/\r?\n/).filter(line => line.startsWith('::add-mask::'))
   expect(masks).toEqual([`::add-mask::${key}`])
   const written = everythingWritten(run)
-    .split('\n')
+    .split(/\r?\n/)
     .filter(line => !line.startsWith('::add-mask::'))
     .join('\n')
   expect(written).not.toContain(key)

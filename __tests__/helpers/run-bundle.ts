@@ -51,6 +51,8 @@ export async function runBundle(
     timeoutMs?: number
     onSpawn?: (child: ChildProcess) => void
     onLine?: (line: string) => void
+    /** `windows`: Windows' Node under Wine (the Windows lane, scripts/wine.ts). */
+    runtime?: 'host' | 'windows'
   } = {}
 ): Promise<BundleRun> {
   const dirs = options.dirs ?? makeRunnerDirs()
@@ -60,7 +62,8 @@ export async function runBundle(
     env: options.env,
     timeoutMs: options.timeoutMs ?? 25_000,
     onSpawn: options.onSpawn,
-    onLine: options.onLine
+    onLine: options.onLine,
+    runtime: options.runtime
   })
   return {
     code: run.code,
@@ -71,7 +74,7 @@ export async function runBundle(
     summary: run.summary,
     dirs,
     errors: (run.stdout + run.stderr)
-      .split('\n')
+      .split(/\r?\n/)
       .filter(line => line.startsWith('::error::'))
       .map(line => decodeCommandMessage(line.slice('::error::'.length)))
   }
