@@ -673,6 +673,8 @@ const DOS_DIRECTORY_ATTRIBUTE = 0x10;
 const LOCAL_HEADER_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
 const EMPTY_ARCHIVE_SIGNATURE = Buffer.from('PK\x05\x06', 'latin1');
 const CORRUPT_HINT = 'The package is corrupt or not a zip archive; download it again.';
+const MALFORMED_HINT = 'Tools read such an archive differently, and it can unpack to far more than its size (a zip ' +
+    'bomb): the action does not use it. Check the package where it was published.';
 /** An open archive: its entries, and a verified stream of each one's data. Close it when done. */
 class ZipArchive {
     zip;
@@ -700,10 +702,21 @@ class ZipArchive {
         catch (error) {
             throw unreadable(error);
         }
-        const raw = new Map();
+        const sources = [];
         try {
             for await (const entry of zip.eachEntry())
-                raw.set(describeEntry(entry), entry);
+                sources.push(entry);
+        }
+        catch (error) {
+            zip.close();
+            throw unreadable(error);
+        }
+        const raw = new Map();
+        try {
+            const layouts = await readLayouts(zip, sources);
+            checkNoSharedBytes(layouts);
+            for (const layout of layouts)
+                raw.set(describeEntry(layout.source), layout);
         }
         catch (error) {
             zip.close();
@@ -716,12 +729,12 @@ class ZipArchive {
      * be decompressed or do not match the entry's size and CRC-32.
      */
     async openEntry(entry) {
-        const source = this.raw.get(entry);
-        if (!source)
+        const layout = this.raw.get(entry);
+        if (!layout)
             throw new Error(`${entry.name} is not an entry of this archive`);
         let data;
         try {
-            data = await this.zip.openReadStreamPromise(source);
+            data = await this.zip.openReadStreamPromise(layout.source);
         }
         catch (error) {
             throw entryError(entry, error);
@@ -748,6 +761,67 @@ async function readZipEntries(filePath) {
 function startsLikeZip(firstBytes) {
     const start = firstBytes.subarray(0, 4);
     return start.equals(LOCAL_HEADER_SIGNATURE) || start.equals(EMPTY_ARCHIVE_SIGNATURE);
+}
+const FLAG_DATA_DESCRIPTOR = 1 << 3;
+const ZIP64_MARKER = 0xffffffff;
+/** Local headers read at once: enough to keep the disk busy, few enough to hold no memory. */
+const HEADER_READS_AT_ONCE = 32;
+/**
+ * Each entry's local header, which must agree with its central-directory record: the same name
+ * bytes and method, and the same sizes where the header states them. An archive whose directory
+ * says one thing and whose headers another is read differently by different tools.
+ */
+async function readLayouts(zip, sources) {
+    const layouts = new Array(sources.length);
+    let next = 0;
+    const worker = async () => {
+        for (let index = next++; index < sources.length; index = next++) {
+            const source = sources[index];
+            const header = await zip.readLocalFileHeaderPromise(source);
+            const disagreement = headerDisagreement(source, header);
+            if (disagreement) {
+                const name = describeEntry(source).name;
+                throw new errors/* MalformedArchiveError */.g(`the local header of "${name}" disagrees with the archive's directory: ${disagreement}`, MALFORMED_HINT);
+            }
+            layouts[index] = {
+                source,
+                headerStart: source.relativeOffsetOfLocalHeader,
+                dataStart: header.fileDataStart,
+                dataEnd: header.fileDataStart + source.compressedSize
+            };
+        }
+    };
+    await Promise.all(Array.from({ length: HEADER_READS_AT_ONCE }, worker));
+    return layouts;
+}
+function headerDisagreement(entry, header) {
+    const centralName = entry.fileName;
+    if (!header.fileName.equals(centralName))
+        return `it names "${header.fileName.toString('latin1')}"`;
+    if (header.compressionMethod !== entry.compressionMethod)
+        return `method ${header.compressionMethod} instead of ${entry.compressionMethod}`;
+    if ((header.generalPurposeBitFlag & FLAG_DATA_DESCRIPTOR) !== 0)
+        return undefined;
+    const sizes = [
+        ['compressed size', header.compressedSize, entry.compressedSize],
+        ['size', header.uncompressedSize, entry.uncompressedSize]
+    ];
+    for (const [what, local, central] of sizes) {
+        if (local !== ZIP64_MARKER && local !== central)
+            return `${what} ${local} instead of ${central}`;
+    }
+    return undefined;
+}
+/** No two entries may share bytes: overlapping entries are how a small zip unpacks to gigabytes. */
+function checkNoSharedBytes(layouts) {
+    const byStart = [...layouts].sort((a, b) => a.headerStart - b.headerStart);
+    for (let i = 1; i < byStart.length; i++) {
+        const [before, after] = [byStart[i - 1], byStart[i]];
+        if (after.headerStart < before.dataEnd) {
+            const [first, second] = [before, after].map(layout => describeEntry(layout.source).name);
+            throw new errors/* MalformedArchiveError */.g(`the entries "${first}" and "${second}" share bytes of the archive`, MALFORMED_HINT);
+        }
+    }
 }
 function describeEntry(entry) {
     const rawName = entry.fileName;
@@ -1441,6 +1515,9 @@ async function checkPackage(filePath, contentType) {
         entries = await readZipEntries(filePath);
     }
     catch (error) {
+        if (error instanceof errors/* MalformedArchiveError */.g) {
+            throw new errors/* PackageError */.JP(`The package is a malformed zip archive: ${error.message}.`, error.hint);
+        }
         if (error instanceof errors/* UnsafeArchiveError */.td) {
             throw notAPackage(`${(0,format/* formatBytes */.z3)(preview.size)} that start like a zip archive but are ${error.message}: a truncated or damaged package`);
         }

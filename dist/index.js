@@ -313,6 +313,7 @@ function pickLatest(versions, includePrereleases) {
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   cs: () => (/* binding */ IntegrityError),
 /* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   g: () => (/* binding */ MalformedArchiveError),
 /* harmony export */   iT: () => (/* binding */ toError),
 /* harmony export */   jl: () => (/* binding */ DestinationConflictError),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
@@ -410,6 +411,12 @@ class CancelledError extends ActionError {
 }
 /** A package whose entries would land outside the extraction folder, or that cannot be read. */
 class UnsafeArchiveError extends ActionError {
+}
+/**
+ * A zip that reads, but whose directory and local headers disagree or whose entries share bytes:
+ * tools read such an archive differently, and it can unpack to far more than its size.
+ */
+class MalformedArchiveError extends UnsafeArchiveError {
 }
 /** The versions answer of the API could not be read. */
 class VersionsAnswerError extends ActionError {

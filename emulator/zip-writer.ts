@@ -75,3 +75,50 @@ export function buildZip(entries: ZipEntryInput[]): Buffer {
   end.writeUInt16LE(0, 20)
   return Buffer.concat([...locals, centralDirectory, end])
 }
+
+/**
+ * A zip whose central directory lists `count` entries that all point at one local header, under
+ * names other than the header's: a few KB that naive readers unpack to `count` times `size`.
+ */
+export function buildSharedHeaderZip(count: number, size: number): Buffer {
+  const single = buildZip([{ name: 'payload.xml', data: Buffer.alloc(size, 0x20) }])
+  const localLength = single.readUInt32LE(single.length - 6) // the central directory's offset
+  const central = single.subarray(localLength, single.length - 22)
+  const records: Buffer[] = []
+  for (let i = 0; i < count; i++) {
+    const name = Buffer.from(`part-${String(i).padStart(4, '0')}.xml`)
+    const record = Buffer.from(central.subarray(0, 46))
+    record.writeUInt16LE(name.length, 28)
+    records.push(record, name)
+  }
+  return withCentralDirectory(single.subarray(0, localLength), records, count)
+}
+
+/**
+ * A zip of two stored entries whose headers agree with the directory, but the second lies inside
+ * the first one's data: the bytes of one entry are read again as another.
+ */
+export function buildNestedZip(): Buffer {
+  const inner = buildZip([{ name: 'inner.xml', data: '<inner/>', store: true }])
+  const innerLocal = inner.subarray(0, inner.readUInt32LE(inner.length - 6))
+  const outer = buildZip([{ name: 'outer.xml', data: innerLocal, store: true }])
+  const outerCentral = outer.subarray(outer.readUInt32LE(outer.length - 6), outer.length - 22)
+  const innerCentral = Buffer.from(
+    inner.subarray(inner.readUInt32LE(inner.length - 6), inner.length - 22)
+  )
+  // The inner entry's header starts right after the outer header and name.
+  innerCentral.writeUInt32LE(30 + 'outer.xml'.length, 42)
+  const locals = outer.subarray(0, outer.readUInt32LE(outer.length - 6))
+  return withCentralDirectory(locals, [outerCentral, innerCentral], 2)
+}
+
+function withCentralDirectory(locals: Buffer, records: Buffer[], count: number): Buffer {
+  const centralDirectory = Buffer.concat(records)
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0)
+  end.writeUInt16LE(count, 8)
+  end.writeUInt16LE(count, 10)
+  end.writeUInt32LE(centralDirectory.length, 12)
+  end.writeUInt32LE(locals.length, 16)
+  return Buffer.concat([locals, centralDirectory, end])
+}

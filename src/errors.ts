@@ -105,6 +105,12 @@ export class CancelledError extends ActionError {
 /** A package whose entries would land outside the extraction folder, or that cannot be read. */
 export class UnsafeArchiveError extends ActionError {}
 
+/**
+ * A zip that reads, but whose directory and local headers disagree or whose entries share bytes:
+ * tools read such an archive differently, and it can unpack to far more than its size.
+ */
+export class MalformedArchiveError extends UnsafeArchiveError {}
+
 /** The versions answer of the API could not be read. */
 export class VersionsAnswerError extends ActionError {}
 

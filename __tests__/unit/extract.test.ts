@@ -502,7 +502,9 @@ describe('a package that fails while unpacking', () => {
     const zipPath = pythonPackage(entries)
     const bytes = await readFile(zipPath)
     const script = inspectedEntry(inspectZip(bytes), 'Scripts/Script.xml')
+    // In both records, which must agree: the lie shows only in the data.
     bytes.writeUInt32LE(SCRIPT_XML.length - 100, script.centralOffset + 24)
+    bytes.writeUInt32LE(SCRIPT_XML.length - 100, script.localOffset + 22)
     await writeFile(zipPath, bytes)
 
     const { error, seen } = await unpackRecording(zipPath, new CancelScope())

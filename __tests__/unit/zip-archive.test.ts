@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { UnsafeArchiveError } from '../../src/errors.js'
+import { buildNestedZip, buildSharedHeaderZip, buildZip } from '../../emulator/zip-writer.js'
+import { MalformedArchiveError, UnsafeArchiveError } from '../../src/errors.js'
 import {
   CORRUPT_HINT,
   METHOD_DEFLATED,
@@ -515,7 +516,9 @@ describe('damaged archives', () => {
     const { bytes, zip } = await sample()
     const entry = inspectedEntry(zip, 'doc.xml')
     const declared = SCRIPT_XML.length + delta
+    // In both records, which must agree: the lie shows only in the data.
     bytes.writeUInt32LE(declared, entry.centralOffset + 24)
+    bytes.writeUInt32LE(declared, entry.localOffset + 22)
 
     await expectReadFails(bytes, 'doc.xml', new RegExp(`^"doc.xml" in the package .*${declared}`))
   })
@@ -523,8 +526,10 @@ describe('damaged archives', () => {
   it('detects a stored entry whose declared sizes both lie (the data is cut short)', async () => {
     const { bytes, zip } = await sample()
     const entry = inspectedEntry(zip, 'stored.txt')
-    bytes.writeUInt32LE(STORED.length - 3, entry.centralOffset + 20)
-    bytes.writeUInt32LE(STORED.length - 3, entry.centralOffset + 24)
+    for (const field of [entry.centralOffset + 20, entry.centralOffset + 24])
+      bytes.writeUInt32LE(STORED.length - 3, field)
+    for (const field of [entry.localOffset + 18, entry.localOffset + 22])
+      bytes.writeUInt32LE(STORED.length - 3, field)
 
     await expectReadFails(bytes, 'stored.txt', /fails its CRC-32 check/)
   })
@@ -540,11 +545,15 @@ describe('damaged archives', () => {
     )
   })
 
-  it('detects an entry whose data would run past the end of the archive', async () => {
+  it('refuses an archive whose entry would run past its end, before reading any entry', async () => {
     const { bytes, zip } = await sample()
     bytes.writeUInt32LE(bytes.length, inspectedEntry(zip, 'doc.xml').centralOffset + 20)
+    const zipPath = fresh('overflow.zip')
+    await writeFile(zipPath, bytes)
 
-    await expectReadFails(bytes, 'doc.xml', /^"doc.xml" in the package could not be read/)
+    await expect(ZipArchive.open(zipPath)).rejects.toThrow(
+      /^not a readable zip archive \(file data overflows file bounds/
+    )
   })
 
   it.each([
@@ -591,6 +600,68 @@ describe('damaged archives', () => {
     } finally {
       archive.close()
       other.close()
+    }
+  })
+})
+
+describe('archives whose directory and local headers disagree, or whose entries overlap', () => {
+  async function opening(bytes: Buffer): Promise<UnsafeArchiveError> {
+    const zipPath = fresh('hostile.zip')
+    await writeFile(zipPath, bytes)
+    const error = await ZipArchive.open(zipPath).then(
+      archive => {
+        archive.close()
+        return undefined
+      },
+      (thrown: unknown) => thrown
+    )
+    expect(error).toBeInstanceOf(UnsafeArchiveError)
+    return error as UnsafeArchiveError
+  }
+
+  it('refuses entries that all point at one local header under other names', async () => {
+    const error = await opening(buildSharedHeaderZip(30, 1024 * 1024))
+    expect(error).toBeInstanceOf(MalformedArchiveError)
+    expect(error.message).toBe(
+      'the local header of "part-0000.xml" disagrees with the archive\'s directory: it names "payload.xml"'
+    )
+  })
+
+  it('refuses entries that share bytes even when every header agrees', async () => {
+    const error = await opening(buildNestedZip())
+    expect(error.message).toMatch(/the entries "outer.xml" and "inner.xml" share bytes/)
+    expect(error).toBeInstanceOf(MalformedArchiveError)
+    expect(error.hint).toMatch(/zip bomb/)
+  })
+
+  it.each([
+    ['method', 8, 2, /method 0 instead of 8/],
+    ['compressed size', 18, 4, /compressed size \d+ instead of \d+/],
+    ['size', 22, 4, /directory: size \d+ instead of \d+$/]
+  ])('refuses a local header whose %s differs', async (_what, field, width, message) => {
+    const bytes = buildZip([{ name: 'doc.xml', data: SCRIPT_XML }])
+    const entry = inspectZip(bytes).entries[0]
+    if (width === 2) bytes.writeUInt16LE(0, entry.localOffset + field)
+    else
+      bytes.writeUInt32LE(
+        bytes.readUInt32LE(entry.localOffset + field) + 1,
+        entry.localOffset + field
+      )
+    expect((await opening(bytes)).message).toMatch(message)
+  })
+
+  it('takes a data descriptor, where the local header leaves the sizes at zero', async () => {
+    const zipPath = fresh('descriptor.zip')
+    pythonZip(zipPath, [{ name: 'a.xml', data: SCRIPT_XML, method: 'deflated' }], {
+      streamed: true
+    })
+    const zip = inspectZip(await readFile(zipPath))
+    expect(zip.entries[0].localFlags & FLAG_DATA_DESCRIPTOR).toBe(FLAG_DATA_DESCRIPTOR)
+    const archive = await ZipArchive.open(zipPath)
+    try {
+      expect((await readEntry(archive, archive.entries[0])).toString()).toBe(SCRIPT_XML)
+    } finally {
+      archive.close()
     }
   })
 })

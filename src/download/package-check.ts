@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises'
-import { PackageError, UnsafeArchiveError } from '../errors.js'
+import { MalformedArchiveError, PackageError, UnsafeArchiveError } from '../errors.js'
 import { describeBody } from '../http/describe-body.js'
 import { formatBytes } from '../format.js'
 import { readZipEntries, startsLikeZip, type ZipEntry } from '../zip/zip-archive.js'
@@ -31,6 +31,12 @@ export async function checkPackage(
   try {
     entries = await readZipEntries(filePath)
   } catch (error) {
+    if (error instanceof MalformedArchiveError) {
+      throw new PackageError(
+        `The package is a malformed zip archive: ${error.message}.`,
+        error.hint
+      )
+    }
     if (error instanceof UnsafeArchiveError) {
       throw notAPackage(
         `${formatBytes(preview.size)} that start like a zip archive but are ${error.message}: a truncated or damaged package`

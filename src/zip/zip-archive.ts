@@ -4,7 +4,7 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import { crc32 } from 'node:zlib'
 import yauzl from 'yauzl'
-import { UnsafeArchiveError } from '../errors.js'
+import { MalformedArchiveError, UnsafeArchiveError } from '../errors.js'
 import { streamed } from '../memory.js'
 
 export interface ZipEntry {
@@ -34,12 +34,23 @@ const LOCAL_HEADER_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1')
 const EMPTY_ARCHIVE_SIGNATURE = Buffer.from('PK\x05\x06', 'latin1')
 
 export const CORRUPT_HINT = 'The package is corrupt or not a zip archive; download it again.'
+const MALFORMED_HINT =
+  'Tools read such an archive differently, and it can unpack to far more than its size (a zip ' +
+  'bomb): the action does not use it. Check the package where it was published.'
+
+/** Where an entry's bytes are: its local header, and the data right after it. */
+interface EntryLayout {
+  source: yauzl.Entry
+  headerStart: number
+  dataStart: number
+  dataEnd: number
+}
 
 /** An open archive: its entries, and a verified stream of each one's data. Close it when done. */
 export class ZipArchive {
   private constructor(
     private readonly zip: yauzl.ZipFile,
-    private readonly raw: Map<ZipEntry, yauzl.Entry>
+    private readonly raw: Map<ZipEntry, EntryLayout>
   ) {}
 
   get entries(): ZipEntry[] {
@@ -61,9 +72,18 @@ export class ZipArchive {
     } catch (error) {
       throw unreadable(error)
     }
-    const raw = new Map<ZipEntry, yauzl.Entry>()
+    const sources: yauzl.Entry[] = []
     try {
-      for await (const entry of zip.eachEntry()) raw.set(describeEntry(entry), entry)
+      for await (const entry of zip.eachEntry()) sources.push(entry)
+    } catch (error) {
+      zip.close()
+      throw unreadable(error)
+    }
+    const raw = new Map<ZipEntry, EntryLayout>()
+    try {
+      const layouts = await readLayouts(zip, sources)
+      checkNoSharedBytes(layouts)
+      for (const layout of layouts) raw.set(describeEntry(layout.source), layout)
     } catch (error) {
       zip.close()
       throw unreadable(error)
@@ -76,11 +96,11 @@ export class ZipArchive {
    * be decompressed or do not match the entry's size and CRC-32.
    */
   async openEntry(entry: ZipEntry): Promise<Readable> {
-    const source = this.raw.get(entry)
-    if (!source) throw new Error(`${entry.name} is not an entry of this archive`)
+    const layout = this.raw.get(entry)
+    if (!layout) throw new Error(`${entry.name} is not an entry of this archive`)
     let data: Readable
     try {
-      data = await this.zip.openReadStreamPromise(source)
+      data = await this.zip.openReadStreamPromise(layout.source)
     } catch (error) {
       throw entryError(entry, error)
     }
@@ -109,6 +129,75 @@ export async function readZipEntries(filePath: string): Promise<ZipEntry[]> {
 export function startsLikeZip(firstBytes: Buffer): boolean {
   const start = firstBytes.subarray(0, 4)
   return start.equals(LOCAL_HEADER_SIGNATURE) || start.equals(EMPTY_ARCHIVE_SIGNATURE)
+}
+
+const FLAG_DATA_DESCRIPTOR = 1 << 3
+const ZIP64_MARKER = 0xffffffff
+/** Local headers read at once: enough to keep the disk busy, few enough to hold no memory. */
+const HEADER_READS_AT_ONCE = 32
+
+/**
+ * Each entry's local header, which must agree with its central-directory record: the same name
+ * bytes and method, and the same sizes where the header states them. An archive whose directory
+ * says one thing and whose headers another is read differently by different tools.
+ */
+async function readLayouts(zip: yauzl.ZipFile, sources: yauzl.Entry[]): Promise<EntryLayout[]> {
+  const layouts: EntryLayout[] = new Array(sources.length)
+  let next = 0
+  const worker = async () => {
+    for (let index = next++; index < sources.length; index = next++) {
+      const source = sources[index]
+      const header = await zip.readLocalFileHeaderPromise(source)
+      const disagreement = headerDisagreement(source, header)
+      if (disagreement) {
+        const name = describeEntry(source).name
+        throw new MalformedArchiveError(
+          `the local header of "${name}" disagrees with the archive's directory: ${disagreement}`,
+          MALFORMED_HINT
+        )
+      }
+      layouts[index] = {
+        source,
+        headerStart: source.relativeOffsetOfLocalHeader,
+        dataStart: header.fileDataStart,
+        dataEnd: header.fileDataStart + source.compressedSize
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: HEADER_READS_AT_ONCE }, worker))
+  return layouts
+}
+
+function headerDisagreement(entry: yauzl.Entry, header: yauzl.LocalFileHeader): string | undefined {
+  const centralName = entry.fileName as unknown as Buffer
+  if (!header.fileName.equals(centralName))
+    return `it names "${header.fileName.toString('latin1')}"`
+  if (header.compressionMethod !== entry.compressionMethod)
+    return `method ${header.compressionMethod} instead of ${entry.compressionMethod}`
+  if ((header.generalPurposeBitFlag & FLAG_DATA_DESCRIPTOR) !== 0) return undefined
+  const sizes: [string, number, number][] = [
+    ['compressed size', header.compressedSize, entry.compressedSize],
+    ['size', header.uncompressedSize, entry.uncompressedSize]
+  ]
+  for (const [what, local, central] of sizes) {
+    if (local !== ZIP64_MARKER && local !== central) return `${what} ${local} instead of ${central}`
+  }
+  return undefined
+}
+
+/** No two entries may share bytes: overlapping entries are how a small zip unpacks to gigabytes. */
+function checkNoSharedBytes(layouts: EntryLayout[]): void {
+  const byStart = [...layouts].sort((a, b) => a.headerStart - b.headerStart)
+  for (let i = 1; i < byStart.length; i++) {
+    const [before, after] = [byStart[i - 1], byStart[i]]
+    if (after.headerStart < before.dataEnd) {
+      const [first, second] = [before, after].map(layout => describeEntry(layout.source).name)
+      throw new MalformedArchiveError(
+        `the entries "${first}" and "${second}" share bytes of the archive`,
+        MALFORMED_HINT
+      )
+    }
+  }
 }
 
 function describeEntry(entry: yauzl.Entry): ZipEntry {
