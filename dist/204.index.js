@@ -147,7 +147,8 @@ async function readText(message, idleMs, maxBytes = 64 * 1024) {
     catch (error) {
         throw bodyBroken(error);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    // TextDecoder drops a leading byte-order mark, which some servers put before their JSON.
+    return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
 }
 
 // EXTERNAL MODULE: ./src/http/describe-body.ts

@@ -78,7 +78,8 @@ export const FAULT_SPECS: { [T in FaultType]: FaultSpec<T> } = {
   'partial-content': {
     summary: '206 Partial Content with the first half of the body and a Content-Range',
     fields: {}
-  }
+  },
+  bom: { summary: 'put a UTF-8 byte-order mark before the body', fields: {} }
 }
 
 export class FaultArgError extends Error {}

@@ -21,13 +21,20 @@ export type Fault = { match?: RouteKind } & (
   | { type: 'truncate'; bytes?: number }
   /** 206 Partial Content with the first half of the success answer and a Content-Range. */
   | { type: 'partial-content' }
+  /** The success answer with a UTF-8 byte-order mark before it, as some servers send JSON. */
+  | { type: 'bom' }
 )
 
 /** Faults that change the success answer before it is sent in full. */
-export type AnswerRewrite = Extract<Fault, { type: 'encode' | 'truncate' | 'partial-content' }>
+export type AnswerRewrite = Extract<
+  Fault,
+  { type: 'encode' | 'truncate' | 'partial-content' | 'bom' }
+>
+
+const REWRITES = new Set<Fault['type']>(['encode', 'truncate', 'partial-content', 'bom'])
 
 export function isAnswerRewrite(fault: Fault): fault is AnswerRewrite {
-  return fault.type === 'encode' || fault.type === 'truncate' || fault.type === 'partial-content'
+  return REWRITES.has(fault.type)
 }
 
 export function rewriteAnswer(answer: HttpAnswer, fault: AnswerRewrite): HttpAnswer {
@@ -51,6 +58,8 @@ export function rewriteAnswer(answer: HttpAnswer, fault: AnswerRewrite): HttpAns
     }
     case 'truncate':
       return { ...answer, body: body.subarray(0, fault.bytes ?? Math.floor(body.length / 2)) }
+    case 'bom':
+      return { ...answer, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) }
     case 'partial-content': {
       const sent = Math.floor(body.length / 2)
       return {

@@ -64,6 +64,25 @@ describe('latest, latest-prerelease and ranges (process level)', () => {
     expectNoKeyLeak(result)
   })
 
+  it('reads a versions list that starts with a byte-order mark', async () => {
+    emulator.script({ match: 'versions', type: 'bom' })
+    const result = await run({ 'catalog-id': SOLUTION, version: 'latest' })
+    expect(result.errors).toEqual([])
+    expect(result.outputs.version).toBe('2.3.1')
+  })
+
+  it('deploys, reading a deploy answer that starts with a byte-order mark', async () => {
+    emulator.script({ match: 'deploy', type: 'bom' })
+    const result = await run({
+      'catalog-id': SOLUTION,
+      version: '2.3.1',
+      'coordination-id': SYSTEM_A
+    })
+    expect(result.errors).toEqual([])
+    const [deployment] = JSON.parse(result.outputs.deployments) as { deploymentId: string }[]
+    expect(emulator.deployments.map(d => d.deploymentId)).toEqual([deployment.deploymentId])
+  })
+
   it('fails a range that matches nothing after the versions request alone, naming the highest', async () => {
     const result = await run({ 'catalog-id': SOLUTION, version: '4.x' })
     expect(result.code).toBe(1)

@@ -84,5 +84,6 @@ export async function readText(
   } catch (error) {
     throw bodyBroken(error)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  // TextDecoder drops a leading byte-order mark, which some servers put before their JSON.
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks))
 }
