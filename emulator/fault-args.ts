@@ -79,7 +79,24 @@ export const FAULT_SPECS: { [T in FaultType]: FaultSpec<T> } = {
     summary: '206 Partial Content with the first half of the body and a Content-Range',
     fields: {}
   },
-  bom: { summary: 'put a UTF-8 byte-order mark before the body', fields: {} }
+  bom: { summary: 'put a UTF-8 byte-order mark before the body', fields: {} },
+  mislabel: {
+    summary: 'label the body with a Content-Encoding it is not encoded with',
+    main: 'encoding',
+    fields: { encoding: 'string!' }
+  },
+  'encoded-bomb': {
+    summary:
+      'send this many spaces gzip-encoded instead of the body (a small body that decodes to a lot)',
+    main: 'bytes',
+    fields: { bytes: 'integer!' }
+  },
+  malformed: {
+    summary:
+      'write the answer with a flaw HTTP forbids: two-content-lengths, content-length-and-chunked, folded-header',
+    main: 'flaw',
+    fields: { flaw: 'string!' }
+  }
 }
 
 export class FaultArgError extends Error {}

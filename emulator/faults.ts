@@ -23,15 +23,30 @@ export type Fault = { match?: RouteKind } & (
   | { type: 'partial-content' }
   /** The success answer with a UTF-8 byte-order mark before it, as some servers send JSON. */
   | { type: 'bom' }
+  /** The success answer labelled with a Content-Encoding it is not encoded with. */
+  | { type: 'mislabel'; encoding: string }
+  /** Instead of the answer, `bytes` spaces gzip-encoded: a small body that decodes to a lot. */
+  | { type: 'encoded-bomb'; bytes: number }
+  /** The success answer written raw with a flaw HTTP forbids. */
+  | { type: 'malformed'; flaw: MalformedFlaw }
 )
+
+export type MalformedFlaw = 'two-content-lengths' | 'content-length-and-chunked' | 'folded-header'
 
 /** Faults that change the success answer before it is sent in full. */
 export type AnswerRewrite = Extract<
   Fault,
-  { type: 'encode' | 'truncate' | 'partial-content' | 'bom' }
+  { type: 'encode' | 'truncate' | 'partial-content' | 'bom' | 'mislabel' | 'encoded-bomb' }
 >
 
-const REWRITES = new Set<Fault['type']>(['encode', 'truncate', 'partial-content', 'bom'])
+const REWRITES = new Set<Fault['type']>([
+  'encode',
+  'truncate',
+  'partial-content',
+  'bom',
+  'mislabel',
+  'encoded-bomb'
+])
 
 export function isAnswerRewrite(fault: Fault): fault is AnswerRewrite {
   return REWRITES.has(fault.type)
@@ -60,6 +75,14 @@ export function rewriteAnswer(answer: HttpAnswer, fault: AnswerRewrite): HttpAns
       return { ...answer, body: body.subarray(0, fault.bytes ?? Math.floor(body.length / 2)) }
     case 'bom':
       return { ...answer, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) }
+    case 'mislabel':
+      return { ...answer, headers: { ...answer.headers, 'Content-Encoding': fault.encoding } }
+    case 'encoded-bomb':
+      return {
+        ...answer,
+        headers: { ...answer.headers, 'Content-Encoding': 'gzip' },
+        body: gzipSync(Buffer.alloc(fault.bytes, ' '), { level: 9 })
+      }
     case 'partial-content': {
       const sent = Math.floor(body.length / 2)
       return {
@@ -126,6 +149,29 @@ export function writeBrokenAnswer(res: ServerResponse, answer: HttpAnswer, fault
     if (fault.type === 'reset-mid-body') socket.destroy()
     else if (fault.type === 'short-body') socket.end()
   })
+}
+
+/** Writes the answer straight to the socket, with the flaw, so Node's writer cannot mend it. */
+export function writeMalformedAnswer(
+  res: ServerResponse,
+  answer: HttpAnswer,
+  flaw: MalformedFlaw
+): void {
+  const length = answer.body.length
+  const headers = Object.entries(answer.headers).map(([name, value]) => `${name}: ${value}`)
+  const framing = {
+    'two-content-lengths': [`Content-Length: ${length}`, `Content-Length: ${length + 1}`],
+    'content-length-and-chunked': [`Content-Length: ${length}`, 'Transfer-Encoding: chunked'],
+    'folded-header': [
+      `Content-Length: ${length}`,
+      'X-Note: a header value',
+      '  folded onto a second line'
+    ]
+  }[flaw] ?? [`Content-Length: ${length}`, `X-Emulator: no malformed flaw is called ${flaw}`]
+  const head = [`HTTP/1.1 ${answer.status} OK`, ...headers, ...framing, 'Connection: close', '', '']
+  const socket = res.socket
+  if (!socket) return
+  socket.end(Buffer.concat([Buffer.from(head.join('\r\n'), 'latin1'), answer.body]))
 }
 
 function withContentLength(answer: HttpAnswer): Record<string, string> {

@@ -11,6 +11,7 @@ import {
   rewriteAnswer,
   writeAnswer,
   writeBrokenAnswer,
+  writeMalformedAnswer,
   type Fault,
   type HttpAnswer,
   type RouteKind
@@ -277,6 +278,10 @@ class Emulator implements CatalogEmulator {
       return send(redirectAnswer(fault.status ?? 302, location))
     }
     if (fault && isAnswerRewrite(fault)) return send(rewriteAnswer(outcome.produce(), fault))
+    if (fault?.type === 'malformed') {
+      record.status = 200
+      return writeMalformedAnswer(res, outcome.produce(), fault.flaw)
+    }
     const answer = outcome.produce()
     if (fault?.type === 'filename') {
       answer.headers['Content-Disposition'] = contentDisposition(fault.value)

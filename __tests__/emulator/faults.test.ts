@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { gunzipSync } from 'node:zlib'
 import { FaultQueue } from '../../emulator/faults.js'
 import { SEED, SEED_ITEMS, startEmulator, type CatalogEmulator } from '../../emulator/index.js'
 import { FULL_KEY, delay, json, send, start, within } from './http-client.js'
@@ -251,5 +252,43 @@ describe('hostile file names', () => {
     expect(response.headers['content-disposition']).toBe(
       `attachment; filename="a_b__Set-Cookie: x.dmapp"; filename*=UTF-8''a%22b%0D%0ASet-Cookie%3A%20x.dmapp`
     )
+  })
+})
+
+describe('answers a client must not trust', () => {
+  it('bom: the answer with a UTF-8 byte-order mark before it', async () => {
+    emulator.script({ match: 'versions', type: 'bom' })
+    const answer = await send(emulator.url + versionsPath, { headers: FULL_KEY })
+    expect([...answer.body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(JSON.parse(answer.body.subarray(3).toString('utf8'))).toBeDefined()
+  })
+
+  it('mislabel: the bytes as they are, under a Content-Encoding they do not have', async () => {
+    emulator.script({ match: 'download', type: 'mislabel', encoding: 'gzip' })
+    const answer = await download()
+    expect(answer.headers['content-encoding']).toBe('gzip')
+    expect(answer.body.equals(content)).toBe(true)
+  })
+
+  it('encoded-bomb: a small gzip body that decodes to the spaces asked for', async () => {
+    emulator.script({ match: 'download', type: 'encoded-bomb', bytes: 8 * 1024 * 1024 })
+    const answer = await download()
+    expect(answer.headers['content-encoding']).toBe('gzip')
+    expect(answer.body.length).toBeLessThan(64 * 1024)
+    const decoded = gunzipSync(answer.body)
+    expect(decoded.length).toBe(8 * 1024 * 1024)
+    expect(decoded.every(byte => byte === 0x20)).toBe(true)
+  })
+
+  it.each([
+    ['two-content-lengths', 'Duplicate Content-Length'],
+    ['content-length-and-chunked', "Transfer-Encoding can't be present with Content-Length"],
+    ['folded-header', 'Unexpected whitespace after header value']
+  ] as const)('malformed %s: an answer Node refuses to parse (%s)', async (flaw, reason) => {
+    emulator.script({ match: 'download', type: 'malformed', flaw })
+    const answer = await download()
+    expect(answer.status).toBe(0)
+    expect(answer.error).toBe(`Parse Error: ${reason}`)
+    expect(emulator.requests.at(-1)?.status).toBe(200)
   })
 })
