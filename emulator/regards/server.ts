@@ -7,40 +7,42 @@ import type { AddressInfo, Socket } from 'node:net'
 import { FaultQueue } from '../faults.js'
 import { contentDisposition } from '../server.js'
 import {
-  canDownload,
-  canSee,
-  entityResource,
-  isAlwaysGranted,
-  pageJson,
-  referencePath,
-  search,
-  visibleFiles,
-  type Origins
-} from './catalog.js'
+  fail,
+  fileAnswer,
+  headerText,
+  jsonAnswer,
+  messages,
+  succeed,
+  textAnswer,
+  type Outcome
+} from './answers.js'
+import { canSee, entityResource, pageJson, referencePath, search, type Origins } from './catalog.js'
 import {
   isBodyFault,
   requestRejectedPage,
   writeStreamed,
   type RegardsFault,
-  type RegardsRoute,
   type StreamedAnswer
 } from './faults.js'
 import { QuerySyntaxError } from './lucene.js'
+import type { RegardsRequest, RegardsSettings } from './request.js'
 import { matchRoute, type Route } from './routes.js'
 import {
   DEMO_CLIENT,
   DEMO_LICENSE_LINK,
   DEMO_TENANT,
   PUBLIC_USER,
-  ROLE_ORDER,
   SEED_PRODUCTS,
   SEED_USERS,
-  type CatalogFile,
   type ProductSeed,
   type Role,
   type UserSeed
 } from './seed.js'
-import { RestoreBook, TokenStore, downloadLimitText, newAccount, type Account } from './state.js'
+import { RestoreBook, TokenStore, newAccount, type Account } from './state.js'
+import { availabilityOrRestoreRoute, downloadRoute, type StorageContext } from './storage-routes.js'
+import { MISSING_SCOPE, tokenRoute, type TokenContext } from './token-route.js'
+
+export type { RegardsRequest, RegardsSettings } from './request.js'
 
 export interface RegardsEmulatorOptions {
   /** Default '127.0.0.1'. */
@@ -78,34 +80,6 @@ export interface RegardsEmulatorOptions {
    * the body waits for the promise it returns. Lets a test keep downloads running at once.
    */
   beforeBody?: (request: RegardsRequest) => Promise<void> | void
-}
-
-export interface RegardsRequest {
-  host: 'main' | 'second'
-  method: string
-  /** As received, without the query. */
-  path: string
-  query: Record<string, string>
-  /** As received, lower-case names. */
-  headers: Record<string, string | string[] | undefined>
-  /** The request body as text ('' when none). */
-  body: string
-  route: RegardsRoute | 'unknown'
-  /** The account it acted as (public@regards.com for public access), once known. */
-  user?: string
-  /** The status of the headers sent; 0 while (or when) nothing was answered. */
-  status: number
-}
-
-/** Settings a test may change while the emulator runs. */
-export interface RegardsSettings {
-  tokenLifetimeSeconds: number
-  restoreDelayMs: number
-  restoreRole: Role
-  maintenance: boolean
-  strictTokenBody: boolean
-  degradedQuota: boolean
-  licenseLink: string | null
 }
 
 export interface RegardsEmulator {
@@ -146,14 +120,7 @@ export async function startRegardsEmulator(
   return emulator
 }
 
-/** A failed check, or the success answer (with what starts and ends a counted download). */
-type Outcome =
-  | { ok: false; answer: StreamedAnswer }
-  | { ok: true; answer: StreamedAnswer; begin?: () => void; end?: () => void }
-
 const MAX_BODY = 1024 * 1024
-const DOWNLOAD_CACHE_CONTROL = 'public, max-age=15552000'
-const MISSING_SCOPE = "[REGARDS PUBLIC FILTER] Missing 'scope' header or param"
 
 function initialSettings(options: RegardsEmulatorOptions): RegardsSettings {
   return {
@@ -272,6 +239,16 @@ class Emulator implements RegardsEmulator {
   private resetAccounts(): void {
     this.accounts.clear()
     for (const user of [...this.users, PUBLIC_USER]) this.accounts.set(user.email, newAccount(user))
+  }
+
+  private get storage(): StorageContext {
+    const { products, restores, settings } = this
+    return { products, restores, settings, origin: this.mainOrigin }
+  }
+
+  private get tokenContext(): TokenContext {
+    const { tenant, users, tokens, settings } = this
+    return { tenant, users, tokens, settings, client: this.options.client ?? DEMO_CLIENT }
   }
 
   private get origins(): Origins {
@@ -424,7 +401,7 @@ class Emulator implements RegardsEmulator {
     if (this.settings.maintenance && record.method !== 'GET' && record.method !== 'HEAD') {
       return fail(textAnswer(515, `Tenant ${this.tenant} in maintenance!`))
     }
-    if (route.kind === 'token') return this.token(req, record)
+    if (route.kind === 'token') return tokenRoute(this.tokenContext, req, record)
 
     const caller = this.caller(req, record)
     if ('answer' in caller) return fail(caller.answer)
@@ -437,10 +414,10 @@ class Emulator implements RegardsEmulator {
       case 'entity':
         return this.entity(account.seed, route.urn)
       case 'download':
-        return this.download(account, record, route.urn, route.checksum)
+        return downloadRoute(this.storage, account, record, route.urn, route.checksum)
       case 'availability':
       case 'restore':
-        return this.availabilityOrRestore(account.seed, record, route.kind, route.urn)
+        return availabilityOrRestoreRoute(this.storage, account.seed, record, route.kind, route.urn)
       case 'license':
         return this.license(account, record)
       case 'quota':
@@ -474,83 +451,6 @@ class Emulator implements RegardsEmulator {
     return { account: this.account(PUBLIC_USER.email) }
   }
 
-  private token(req: IncomingMessage, record: RegardsRequest): Outcome {
-    // The public filter runs first and reads `scope` from the query or a header, never the body.
-    const scope = record.query.scope ?? headerText(req.headers.scope)
-    if (!scope) return fail(messages(401, MISSING_SCOPE))
-
-    const authorization = headerText(req.headers.authorization)
-    if (!authorization) return fail(messages(401, 'Authentication required'))
-    if (!authorization.startsWith('Basic ')) {
-      return fail(messages(401, 'Basic Authorization required'))
-    }
-    const client = Buffer.from(authorization.slice('Basic '.length), 'base64').toString('utf8')
-    if (client !== (this.options.client ?? DEMO_CLIENT)) {
-      return fail(messages(401, 'Invalid Basic Authorization token'))
-    }
-    if (scope !== this.tenant) return fail(authError('?', 'PROJECT_UNKNOWN'))
-
-    const body = this.tokenBody(req, record)
-    if ('answer' in body) return fail(body.answer)
-    // The body wins over (deprecated) query parameters.
-    const field = (name: string): string => body.fields[name] ?? record.query[name] ?? ''
-    if (field('grant_type') !== 'password') {
-      return fail(messages(400, `Unsupported grant type '${field('grant_type')}'`))
-    }
-    const username = field('username')
-    const password = field('password')
-    // Spring's BadCredentialsException, with no handler: 401 is a guess. [INF]
-    if (!username || !password) return fail(messages(401, 'Bad credentials'))
-    const user = this.users.find(candidate => candidate.email === username)
-    if (!user || user.password !== password) return fail(authError(username, 'ACCOUNT_UNKNOWN'))
-    if (user.refusal) return fail(authError(username, user.refusal))
-
-    const lifetime = this.settings.tokenLifetimeSeconds
-    return succeed({
-      status: 200,
-      headers: {
-        'Content-Type': 'application/json;charset=UTF-8',
-        'Cache-Control': 'no-store',
-        Pragma: 'no-cache'
-      },
-      content: Buffer.from(
-        JSON.stringify({
-          access_token: this.tokens.issue(user.email, lifetime, this.tenant),
-          token_type: 'bearer',
-          expires_in: lifetime,
-          scope: this.tenant,
-          tenant: this.tenant,
-          role: user.role,
-          sub: user.email,
-          email: user.email
-        })
-      )
-    })
-  }
-
-  private tokenBody(
-    req: IncomingMessage,
-    record: RegardsRequest
-  ): { fields: Record<string, string> } | { answer: StreamedAnswer } {
-    const type = headerText(req.headers['content-type'])
-    if (record.body.trim() === '') return { fields: {} }
-    if (type.startsWith('application/x-www-form-urlencoded')) {
-      if (this.settings.strictTokenBody) {
-        return { answer: messages(415, `Content-Type '${type}' is not supported`) }
-      }
-      return { fields: Object.fromEntries(new URLSearchParams(record.body)) }
-    }
-    const parsed = parseJson(record.body)
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return { answer: messages(400, 'The request body is not a JSON object') }
-    }
-    const fields: Record<string, string> = {}
-    for (const [key, value] of Object.entries(parsed)) {
-      if (typeof value === 'string') fields[key] = value
-    }
-    return { fields }
-  }
-
   private searchRoute(user: UserSeed, record: RegardsRequest, dataset?: string): Outcome {
     const page = wholeNumber(record.query.page, 0)
     const requested = wholeNumber(record.query.size, 20)
@@ -577,131 +477,6 @@ class Emulator implements RegardsEmulator {
     return succeed(jsonAnswer(200, entityResource(user, product, this.origins)))
   }
 
-  /**
-   * The order of CatalogDownloadController (research §5): accept the licence if asked; the
-   * product (404, 403); the file's rights (423 licence, 403); then storage: the file (404),
-   * its availability (410), quota then rate for RAWDATA (429). HEAD stops after the rights.
-   */
-  private download(
-    account: Account,
-    record: RegardsRequest,
-    urn: string,
-    checksum: string
-  ): Outcome {
-    const user = account.seed
-    const licenseLink = this.settings.licenseLink
-    if (record.query.acceptLicense === 'true' && user.role !== 'PUBLIC' && licenseLink) {
-      account.licenseAccepted = true
-    }
-    const cached = (answer: StreamedAnswer): StreamedAnswer => {
-      answer.headers['Cache-Control'] = DOWNLOAD_CACHE_CONTROL
-      return answer
-    }
-
-    const product = this.products.find(candidate => candidate.id === urn)
-    if (!product) return fail(cached(messages(404, `Entity ${urn} not found`)))
-    if (!canSee(user, product)) return fail(cached(emptyAnswer(403)))
-
-    // Matched as written: the checksum is case-sensitive.
-    const file = product.files.find(candidate => candidate.checksum === checksum)
-    const granted = file !== undefined && isAlwaysGranted(file)
-    if (!granted) {
-      // The licence is the project's; here it covers the products marked `licensed`, so that
-      // one seed holds both kinds. An unknown checksum counts as a private file.
-      if (licenseLink && product.licensed && !account.licenseAccepted) {
-        const accept = `${this.mainOrigin}${record.path}?${acceptQuery(record.query)}`
-        return fail(cached(jsonAnswer(423, { license: licenseLink, accept })))
-      }
-      if (!canDownload(user, product)) return fail(cached(emptyAnswer(403)))
-    }
-    if (!file || file.reference) return fail(cached(emptyAnswer(404)))
-
-    const inline = record.query.isContentInline === 'true'
-    if (record.method === 'HEAD') {
-      return succeed(cached({ ...fileAnswer(file, inline), headOnly: true }))
-    }
-    if (!this.isAvailable(file)) return fail(cached(emptyAnswer(410)))
-    const counted = file.dataType === 'RAWDATA'
-    if (counted) {
-      const refusal = downloadLimitText(account)
-      if (refusal) return fail(cached(textAnswer(429, refusal)))
-    }
-    const answer = cached(fileAnswer(file, inline))
-    if (!counted) return succeed(answer)
-    return {
-      ok: true,
-      answer,
-      begin: () => {
-        account.currentQuota++
-        account.currentRate++
-      },
-      end: () => {
-        account.currentRate--
-      }
-    }
-  }
-
-  private isAvailable(file: CatalogFile): boolean {
-    return (file.online ?? true) || this.restores.state(file.checksum).kind === 'available'
-  }
-
-  private availabilityOrRestore(
-    user: UserSeed,
-    record: RegardsRequest,
-    kind: 'availability' | 'restore',
-    urn: string | undefined
-  ): Outcome {
-    if (ROLE_ORDER.indexOf(user.role) < ROLE_ORDER.indexOf(this.settings.restoreRole)) {
-      return fail(messages(403, `403 FORBIDDEN "Role ${this.settings.restoreRole} required"`))
-    }
-    let products: ProductSeed[]
-    if (urn !== undefined) {
-      const product = this.products.find(candidate => candidate.id === urn)
-      if (!product) return fail(messages(404, `404 NOT_FOUND "Product ${urn} cannot be found"`))
-      if (!canSee(user, product)) return fail(messages(403, `403 FORBIDDEN "Access denied"`))
-      products = [product]
-    } else {
-      const ids = productIds(record.body)
-      if (ids === undefined) {
-        return fail(messages(400, '400 BAD_REQUEST "product_ids is required"'))
-      }
-      if (ids.length > 100) {
-        return fail(messages(400, '400 BAD_REQUEST "A maximum of 100 productIds is allowed"'))
-      }
-      // Unknown or hidden products are left out of the answer (or the restore).
-      products = this.products.filter(product => ids.includes(product.id) && canSee(user, product))
-    }
-    const stored = (product: ProductSeed): CatalogFile[] =>
-      visibleFiles(user, product).filter(file => !file.reference)
-
-    if (kind === 'restore') {
-      for (const product of products) {
-        for (const file of stored(product)) {
-          if (!(file.online ?? true)) this.restores.request(file.checksum)
-        }
-      }
-      return succeed({ status: 200, headers: {}, content: Buffer.alloc(0) })
-    }
-    const files = products.flatMap(stored)
-    if (files.length > 100) return fail(messages(400, '400 BAD_REQUEST "Too many files"'))
-    const statuses = products.map(product => ({
-      id: product.id,
-      files: stored(product).map(file => this.fileStatus(file))
-    }))
-    return succeed(jsonAnswer(200, urn === undefined ? { products: statuses } : statuses[0]))
-  }
-
-  private fileStatus(file: CatalogFile): object {
-    if (file.online ?? true) return { checksum: file.checksum, available: true }
-    const state = this.restores.state(file.checksum)
-    if (state.kind !== 'available') return { checksum: file.checksum, available: false }
-    return {
-      checksum: file.checksum,
-      available: true,
-      expiration_date: new Date(state.expiresAt).toISOString()
-    }
-  }
-
   private license(account: Account, record: RegardsRequest): Outcome {
     const licenseLink = this.settings.licenseLink
     const isPublic = account.seed.role === 'PUBLIC'
@@ -725,76 +500,6 @@ class Emulator implements RegardsEmulator {
   }
 }
 
-function fail(answer: StreamedAnswer): Outcome {
-  return { ok: false, answer }
-}
-
-function succeed(answer: StreamedAnswer): Outcome {
-  return { ok: true, answer }
-}
-
-function jsonAnswer(status: number, value: unknown): StreamedAnswer {
-  return {
-    status,
-    headers: { 'Content-Type': 'application/json;charset=UTF-8' },
-    content: Buffer.from(JSON.stringify(value))
-  }
-}
-
-/** REGARDS's GlobalControllerAdvice shape: `{"messages":[…]}`. */
-function messages(status: number, text: string): StreamedAnswer {
-  return jsonAnswer(status, { messages: [text] })
-}
-
-function textAnswer(status: number, text: string): StreamedAnswer {
-  return {
-    status,
-    headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-    content: Buffer.from(text)
-  }
-}
-
-function emptyAnswer(status: number): StreamedAnswer {
-  return { status, headers: {}, content: Buffer.alloc(0) }
-}
-
-/** The serialized AuthenticationException of a refused sign-in (its exact fields are [INF]). */
-function authError(login: string, error: string): StreamedAnswer {
-  return jsonAnswer(400, {
-    detailMessage: `Access denied for user ${login}. cause: ${error}`,
-    additionalInformation: { error }
-  })
-}
-
-function fileAnswer(file: CatalogFile, inline: boolean): StreamedAnswer {
-  return {
-    status: 200,
-    headers: {
-      'Content-Type': file.mimeType ?? 'application/octet-stream',
-      'Content-Disposition': springDisposition(inline ? 'inline' : 'attachment', file.filename)
-    },
-    content: file.content
-  }
-}
-
-/**
- * Spring's ContentDisposition as REGARDS builds it: the name quoted, only `"` and `\` escaped,
- * no RFC 5987 form. Characters a header cannot carry become '?' (which is why clients must name
- * files from the search metadata, never from this header).
- */
-function springDisposition(type: string, filename: string): string {
-  const escaped = filename.replace(/["\\]/g, c => `\\${c}`).replace(/[^\x20-\x7e]/g, '?')
-  return `${type}; filename="${escaped}"`
-}
-
-/** The query of the 423's `accept` link: the request's, then acceptLicense=true. */
-function acceptQuery(query: Record<string, string>): string {
-  const params = new URLSearchParams()
-  if (query.isContentInline !== undefined) params.set('isContentInline', query.isContentInline)
-  params.set('acceptLicense', 'true')
-  return params.toString()
-}
-
 function bearerToken(req: IncomingMessage, record: RegardsRequest): string | undefined {
   const authorization = headerText(req.headers.authorization)
   // Case-sensitive, as REGARDS's filters test startsWith("Bearer").
@@ -803,28 +508,9 @@ function bearerToken(req: IncomingMessage, record: RegardsRequest): string | und
   return record.query.token
 }
 
-function productIds(body: string): string[] | undefined {
-  const parsed = parseJson(body) as { product_ids?: unknown } | undefined
-  const ids = parsed?.product_ids
-  if (!Array.isArray(ids) || !ids.every(id => typeof id === 'string')) return undefined
-  return ids as string[]
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
 function wholeNumber(text: string | undefined, fallback: number): number | undefined {
   if (text === undefined || text === '') return fallback
   return /^\d+$/.test(text) ? Number(text) : undefined
-}
-
-function headerText(value: string | string[] | undefined): string {
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? ''
 }
 
 function listenOn(server: Server, host: string, port: number): Promise<string> {
