@@ -27,5 +27,7 @@ export interface RegardsSettings {
   maintenance: boolean
   strictTokenBody: boolean
   degradedQuota: boolean
+  /** Gzip a download when the request accepts gzip (REGARDS itself never compresses). */
+  honourAcceptEncoding: boolean
   licenseLink: string | null
 }

@@ -21,6 +21,7 @@ import {
   isBodyFault,
   requestRejectedPage,
   writeStreamed,
+  type BodyFault,
   type RegardsFault,
   type StreamedAnswer
 } from './faults.js'
@@ -71,6 +72,8 @@ export interface RegardsEmulatorOptions {
   strictTokenBody?: boolean
   /** The quota route answers only `{email}`, as when storage fails. Default false. */
   degradedQuota?: boolean
+  /** Gzip a download when the request's Accept-Encoding takes gzip. Default false. */
+  honourAcceptEncoding?: boolean
   /** Larger search pages are cut to this. Default 2000 (Spring's default). */
   maxPageSize?: number
   /** The clock of token expiry and restores; default Date.now. */
@@ -130,6 +133,7 @@ function initialSettings(options: RegardsEmulatorOptions): RegardsSettings {
     maintenance: options.maintenance ?? false,
     strictTokenBody: options.strictTokenBody ?? false,
     degradedQuota: options.degradedQuota ?? false,
+    honourAcceptEncoding: options.honourAcceptEncoding ?? false,
     licenseLink: options.licenseLink === undefined ? DEMO_LICENSE_LINK : options.licenseLink
   }
 }
@@ -332,11 +336,25 @@ class Emulator implements RegardsEmulator {
     res.once('close', end)
     try {
       if (outcome.begin && this.options.beforeBody) await this.options.beforeBody(record)
-      await this.send(res, record, answer, isBodyFault(fault) ? fault : undefined)
+      const bodyFault = isBodyFault(fault) ? fault : this.negotiated(route, req)
+      await this.send(res, record, answer, bodyFault)
     } finally {
       // A stalled body holds its place in the rate until the connection goes.
       if (fault?.type !== 'stall') end()
     }
+  }
+
+  /** With honourAcceptEncoding, gzip for a download whose request takes it. */
+  private negotiated(route: Route, req: IncomingMessage): BodyFault | undefined {
+    if (!this.settings.honourAcceptEncoding || route.kind !== 'download') return undefined
+    const accepted = headerText(req.headers['accept-encoding'])
+      .split(',')
+      .map(part => part.trim().split(';'))
+      .some(([coding, ...params]) => {
+        const q = params.map(p => p.trim()).find(p => p.startsWith('q='))
+        return coding.trim().toLowerCase() === 'gzip' && (q === undefined || Number(q.slice(2)) > 0)
+      })
+    return accepted ? { type: 'encode', encoding: 'gzip' } : undefined
   }
 
   private async answerSecond(

@@ -119,6 +119,22 @@ describe('body faults', () => {
     expect(gunzipSync(answer.body).equals(RAW_BYTES)).toBe(true)
   })
 
+  it('honours Accept-Encoding: gzip only when told to, and never for identity', async () => {
+    const gzipHeaders = { headers: { ...as().headers, 'Accept-Encoding': 'gzip, br' } }
+    expect((await send(rawUrl(), gzipHeaders)).headers['content-encoding']).toBeUndefined()
+    emulator.settings.honourAcceptEncoding = true
+    const gzipped = await send(rawUrl(), gzipHeaders)
+    expect(gzipped.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(gzipped.body).equals(RAW_BYTES)).toBe(true)
+    for (const accept of ['identity', 'gzip;q=0', 'br']) {
+      const plain = await send(rawUrl(), {
+        headers: { ...as().headers, 'Accept-Encoding': accept }
+      })
+      expect([accept, plain.headers['content-encoding']]).toEqual([accept, undefined])
+      expect(plain.body.equals(RAW_BYTES)).toBe(true)
+    }
+  })
+
   it('encode streams a large file too', async () => {
     emulator.script({ type: 'encode', encoding: 'gzip' })
     const url = catalog(emulator, `/downloads/${PRODUCTS.large}/files/${LARGE?.checksum}`)
