@@ -101,15 +101,18 @@ export function isBodyFault(fault: Fault): fault is BodyFault {
   return fault.type === 'reset-mid-body' || fault.type === 'short-body' || fault.type === 'stall'
 }
 
-/** Faults wait in order; each is used once, by the next request whose route it matches. */
-export class FaultQueue {
-  private readonly queue: Fault[] = []
+/**
+ * Faults wait in order; each is used once, by the next request whose route it matches. Generic
+ * so that another emulator (the REGARDS one) can queue its own faults and route names.
+ */
+export class FaultQueue<F extends { match?: string } = Fault> {
+  private readonly queue: F[] = []
 
-  add(...faults: Fault[]): void {
+  add(...faults: F[]): void {
     this.queue.push(...faults)
   }
 
-  take(route: RouteKind): Fault | undefined {
+  take(route: NonNullable<F['match']>): F | undefined {
     const index = this.queue.findIndex(fault => fault.match === undefined || fault.match === route)
     return index === -1 ? undefined : this.queue.splice(index, 1)[0]
   }

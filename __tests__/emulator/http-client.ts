@@ -17,6 +17,8 @@ export interface Exchange {
 export interface SendOptions {
   method?: string
   headers?: Record<string, string>
+  /** Sent as the request body. */
+  body?: string | Buffer
 }
 
 export interface InFlight {
@@ -69,7 +71,7 @@ export function start(url: string, options: SendOptions = {}): InFlight {
     req.on('error', problem => settle(problem.message))
     // A connection ended mid-body does not always raise an error: settle on close as well.
     req.on('close', () => settle(complete ? undefined : 'connection closed'))
-    req.end()
+    req.end(options.body)
   })
   return { snapshot, finished }
 }
