@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { gunzipSync } from 'node:zlib'
-import { FaultQueue } from '../../emulator/faults.js'
+import { FaultQueue, type MalformedFlaw } from '../../emulator/faults.js'
 import { SEED, SEED_ITEMS, startEmulator, type CatalogEmulator } from '../../emulator/index.js'
 import { FULL_KEY, delay, json, send, start, within } from './http-client.js'
 
@@ -284,11 +284,14 @@ describe('answers a client must not trust', () => {
     ['two-content-lengths', 'Duplicate Content-Length'],
     ['content-length-and-chunked', "Transfer-Encoding can't be present with Content-Length"],
     ['folded-header', 'Unexpected whitespace after header value']
-  ] as const)('malformed %s: an answer Node refuses to parse (%s)', async (flaw, reason) => {
-    emulator.script({ match: 'download', type: 'malformed', flaw })
-    const answer = await download()
-    expect(answer.status).toBe(0)
-    expect(answer.error).toBe(`Parse Error: ${reason}`)
-    expect(emulator.requests.at(-1)?.status).toBe(200)
-  })
+  ] as [MalformedFlaw, string][])(
+    'malformed %s: an answer Node refuses to parse (%s)',
+    async (flaw, reason) => {
+      emulator.script({ match: 'download', type: 'malformed', flaw })
+      const answer = await download()
+      expect(answer.status).toBe(0)
+      expect(answer.error).toBe(`Parse Error: ${reason}`)
+      expect(emulator.requests.at(-1)?.status).toBe(200)
+    }
+  )
 })
