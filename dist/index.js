@@ -1,7 +1,247 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 135:
+/***/ 228:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   r4: () => (/* binding */ formatInstant),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/** Seconds for people: "0.4 s", "2 s", "1 min 5 s". */
+function formatDuration(ms) {
+    const seconds = ms / 1000;
+    if (seconds < 10 && !Number.isInteger(seconds))
+        return `${seconds.toFixed(1)} s`;
+    const whole = Math.round(seconds);
+    if (whole < 120)
+        return `${whole} s`;
+    return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+}
+/** Sizes for people: "812 B", "1.4 MiB". */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+/** An instant as UTC, to the second: 2026-11-23 03:04:05 UTC. */
+function formatInstant(date) {
+    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+
+/***/ }),
+
+/***/ 696:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MP: () => (/* binding */ describeBody),
+/* harmony export */   UA: () => (/* binding */ snippet),
+/* harmony export */   js: () => (/* binding */ htmlText),
+/* harmony export */   te: () => (/* binding */ looksLikeHtml)
+/* harmony export */ });
+/* unused harmony export decodeEntities */
+// Server answers shown to people: an error page as its title or first words, a JSON error as its
+// message, anything else as its first characters on one line. Never raw markup.
+const MAX_LENGTH = 300;
+const MESSAGE_KEYS = ['message', 'title', 'error_description', 'error', 'detail'];
+/** The start of a text on one line, at most `max` characters. */
+function snippet(text, max = MAX_LENGTH) {
+    const oneLine = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+    return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}
+function looksLikeHtml(text, contentType) {
+    return (/html/i.test(contentType ?? '') || /^\s*(<!doctype html|<html|<head|<body|<title)/i.test(text));
+}
+/** What an HTML page says: its title, else its first text, without tags or scripts. */
+function htmlText(html) {
+    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
+    const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
+    const body = html
+        .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+        .replace(/<[^>]*>/g, ' ');
+    const parts = [title, heading].map(part => (part ? decodeEntities(stripTags(part)) : ''));
+    const [titleText, headingText] = parts.map(part => snippet(part, 120));
+    if (titleText && headingText && headingText !== titleText)
+        return `${titleText}: ${headingText}`;
+    return titleText || headingText || snippet(decodeEntities(body), 200);
+}
+/** A short, readable rendering of an answer's body for an error message; '' for an empty one. */
+function describeBody(text, contentType) {
+    const type = Array.isArray(contentType) ? contentType[0] : contentType;
+    if (text.trim() === '')
+        return '';
+    if (looksLikeHtml(text, type)) {
+        const said = htmlText(text);
+        return said ? `an HTML page: "${said}"` : 'an HTML page without text';
+    }
+    const message = jsonMessage(text);
+    if (message !== undefined)
+        return snippet(message);
+    return snippet(text);
+}
+function jsonMessage(text) {
+    try {
+        const json = JSON.parse(text);
+        if (typeof json !== 'object' || json === null || Array.isArray(json))
+            return undefined;
+        const record = json;
+        for (const key of MESSAGE_KEYS) {
+            const value = record[key];
+            if (typeof value === 'string' && value.trim())
+                return value;
+        }
+    }
+    catch {
+        return undefined;
+    }
+    return undefined;
+}
+function stripTags(text) {
+    return text.replace(/<[^>]*>/g, ' ');
+}
+const ENTITIES = {
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    nbsp: ' '
+};
+/** Text with HTML character references (`&amp;`, `&#39;`, `&#x41;`) replaced by what they stand for. */
+function decodeEntities(text) {
+    return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name) => {
+        if (name[0] === '#') {
+            const code = name[1] === 'x' || name[1] === 'X'
+                ? parseInt(name.slice(2), 16)
+                : parseInt(name.slice(1), 10);
+            return Number.isFinite(code) && code > 0 && code <= 0x10ffff
+                ? String.fromCodePoint(code)
+                : whole;
+        }
+        return ENTITIES[name.toLowerCase()] ?? whole;
+    });
+}
+
+
+/***/ }),
+
+/***/ 704:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _u: () => (/* binding */ bindToRun),
+  E$: () => (/* binding */ redact),
+  a9: () => (/* binding */ withSecrets)
+});
+
+;// CONCATENATED MODULE: external "node:async_hooks"
+const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+;// CONCATENATED MODULE: ./src/core/secrets.ts
+// Values that must never appear in anything the action writes: logs are masked by the runner
+// after core.setSecret, but outputs, the step summary and error texts built from server answers
+// are not, so every such text passes through redact(). The secrets belong to one run: they are
+// held in its async context, so nothing of one run (or test) is left for the next.
+
+const runSecrets = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
+/** Runs `work` so that redact(), anywhere within it, hides each of `secrets`. */
+function withSecrets(secrets, work) {
+    return runSecrets.run(secrets.filter(secret => secret !== ''), work);
+}
+function redact(text) {
+    let result = text;
+    for (const secret of runSecrets.getStore() ?? [])
+        result = result.split(secret).join('***');
+    return result;
+}
+/** `fn`, bound to the current run's secrets even when an event outside the run calls it. */
+function bindToRun(fn) {
+    return external_node_async_hooks_namespaceObject.AsyncLocalStorage.bind(fn);
+}
+
+
+/***/ }),
+
+/***/ 995:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   iT: () => (/* binding */ toError),
+/* harmony export */   lZ: () => (/* binding */ ActionError)
+/* harmony export */ });
+// The root of the actions' error hierarchy, and the errors of the step itself. Every failure an
+// action foresees is an ActionError: it carries a message that says what failed and, where there
+// is one, what to do about it. Anything else (a fault of the action, an error of Node it does not
+// expect) is reported with its own message, without a hint. The step lifecycle (run-step.ts) is
+// the only place that turns an error into the step's `::error::`. Each layer declares its own
+// ActionErrors beside its code: core/http/errors.ts, core/files/errors.ts, core/zip/errors.ts.
+class ActionError extends Error {
+    /** What the user can do about it; appended to the message when reported. */
+    hint;
+    /** How many attempts the failed request took, when a request failed. */
+    attempts;
+    constructor(message, hint, options) {
+        super(message, options);
+        this.name = new.target.name;
+        this.hint = hint;
+    }
+}
+/** One or more inputs are invalid; raised before any request is made. */
+class InputError extends ActionError {
+    problems;
+    constructor(problems) {
+        const list = problems.length === 1 ? ` ${problems[0]}` : `\n${problems.map(p => `  - ${p}`).join('\n')}`;
+        super(`The step's inputs are not valid:${list}`, 'Fix the step\'s "with:" values; nothing was sent to the API.');
+        this.problems = problems;
+    }
+}
+/** The runner cancelled the step (SIGINT or SIGTERM). */
+class CancelledError extends ActionError {
+    signal;
+    constructor(signal) {
+        super(`The step was cancelled (${signal}) before it finished; the action removed what it had begun to write.`, 'Run the step again; nothing of the cancelled attempt is kept in path or the tool cache.');
+        this.signal = signal;
+    }
+}
+/** Turns anything thrown into an Error. */
+function toError(thrown) {
+    return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
+
+
+/***/ }),
+
+/***/ 327:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(520);
+
+const { cancelled } = await (0,_dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+if (cancelled)
+    process.exit();
+// A server that stalls can leave a socket open after the step is done; it must not hold the job.
+setTimeout(() => process.exit(), 2000).unref();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 367:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -23,7 +263,7 @@ function describeVersionRequest(request) {
 
 /***/ }),
 
-/***/ 190:
+/***/ 718:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -36,8 +276,8 @@ function describeVersionRequest(request) {
 /* harmony export */   ot: () => (/* binding */ parseVersion)
 /* harmony export */ });
 /* unused harmony exports isPrerelease, compareVersions, pickLatest */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(836);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(668);
+/* harmony import */ var _core_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(696);
 
 
 // The versions route's JSON schema is not published: these are the shapes read.
@@ -51,9 +291,9 @@ function isRecord(value) {
 function startOf(body) {
     if (body.trim() === '')
         return '(an empty answer)';
-    if ((0,_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .looksLikeHtml */ .te)(body))
-        return `an HTML page: "${(0,_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .htmlText */ .js)(body)}"`;
-    return (0,_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .snippet */ .UA)(body, SNIPPET_LENGTH);
+    if ((0,_core_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .looksLikeHtml */ .te)(body))
+        return `an HTML page: "${(0,_core_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .htmlText */ .js)(body)}"`;
+    return (0,_core_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .snippet */ .UA)(body, SNIPPET_LENGTH);
 }
 function unreadable(body, reason) {
     return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VersionsAnswerError */ .An(`The Catalog's list of versions could not be read: ${reason}. It starts with: ${startOf(body)}`, 'Give an exact version instead of latest or a range; the format of this list is not ' +
@@ -299,131 +539,29 @@ function pickLatest(versions, includePrereleases) {
 
 /***/ }),
 
-/***/ 916:
+/***/ 668:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   An: () => (/* binding */ VersionsAnswerError),
-/* harmony export */   F9: () => (/* binding */ HttpStatusError),
 /* harmony export */   G$: () => (/* binding */ CatalogError),
-/* harmony export */   JP: () => (/* binding */ PackageError),
-/* harmony export */   Lx: () => (/* binding */ RedirectError),
-/* harmony export */   OE: () => (/* binding */ RateLimitError),
-/* harmony export */   P2: () => (/* binding */ DeployFailedError),
-/* harmony export */   cc: () => (/* binding */ CancelledError),
-/* harmony export */   cs: () => (/* binding */ IntegrityError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   iT: () => (/* binding */ toError),
-/* harmony export */   jl: () => (/* binding */ DestinationConflictError),
-/* harmony export */   lZ: () => (/* binding */ ActionError),
-/* harmony export */   td: () => (/* binding */ UnsafeArchiveError),
-/* harmony export */   wX: () => (/* binding */ TransportError)
+/* harmony export */   P2: () => (/* binding */ DeployFailedError)
 /* harmony export */ });
-// The action's error hierarchy. Every failure the user sees is one of these: each carries a
-// message that says what failed and, where there is one, what to do about it. `main.ts` is the
-// only place that turns an error into the step's `::error::`.
-class ActionError extends Error {
-    /** What the user can do about it; appended to the message when reported. */
-    hint;
-    /** How many attempts the failed request took, when a request failed. */
-    attempts;
-    constructor(message, hint, options) {
-        super(message, options);
-        this.name = new.target.name;
-        this.hint = hint;
-    }
-}
-/** One or more inputs are invalid; raised before any request is made. */
-class InputError extends ActionError {
-    problems;
-    constructor(problems) {
-        const list = problems.length === 1 ? ` ${problems[0]}` : `\n${problems.map(p => `  - ${p}`).join('\n')}`;
-        super(`The step's inputs are not valid:${list}`, 'Fix the step\'s "with:" values; nothing was sent to the API.');
-        this.problems = problems;
-    }
-}
-/** The server answered with a status that is final for this request. */
-class HttpStatusError extends ActionError {
-    status;
-    statusText;
-    bodySnippet;
-    constructor(status, statusText, 
-    /** The start of the response body, already redacted. */
-    bodySnippet, attempts) {
-        super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodySnippet ? `: ${bodySnippet}` : ''}`);
-        this.status = status;
-        this.statusText = statusText;
-        this.bodySnippet = bodySnippet;
-        this.attempts = attempts;
-    }
-}
-/** Rejected by the rate limit (429 or 503) and no further attempt fits the budgets. */
-class RateLimitError extends ActionError {
-    status;
-    retryAt;
-    constructor(message, status, attempts, 
-    /** When the server said the limit resets, if it said so. */
-    retryAt, hint) {
-        super(message, hint);
-        this.status = status;
-        this.retryAt = retryAt;
-        this.attempts = attempts;
-    }
-}
-/**
- * The exchange broke without an HTTP answer: no connection, a reset, a timeout, a short body.
- * `requestSent` tells whether the server may have received (and acted on) the request.
- */
-class TransportError extends ActionError {
-    requestSent;
-    /** Another attempt would fail the same way (a certificate problem, a name that does not exist). */
-    final;
-    constructor(message, requestSent, options) {
-        super(message, options?.hint, options);
-        this.requestSent = requestSent;
-        this.final = options?.final ?? false;
-    }
-}
-/** A redirect the action refuses to follow (downgrade to http, too many hops, no Location). */
-class RedirectError extends ActionError {
-}
-/** The downloaded bytes are not what was promised (size or SHA-256). Never retried. */
-class IntegrityError extends ActionError {
-}
-/**
- * The answer to a download is not a package: another status than 200, an empty body, something
- * that is not a zip archive (a proxy's or portal's page), an encoding that cannot be undone.
- * Never retried: the same request would get the same answer and spend another rate-limit token.
- */
-class PackageError extends ActionError {
-}
-/** Something the action did not create is in the way of what it would write; left as it was. */
-class DestinationConflictError extends ActionError {
-}
-/** The runner cancelled the step (SIGINT or SIGTERM). */
-class CancelledError extends ActionError {
-    signal;
-    constructor(signal) {
-        super(`The step was cancelled (${signal}) before it finished; the action removed what it had begun to write.`, 'Run the step again; nothing of the cancelled attempt is kept in path or the tool cache.');
-        this.signal = signal;
-    }
-}
-/** A package whose entries would land outside the extraction folder, or that cannot be read. */
-class UnsafeArchiveError extends ActionError {
-}
+/* harmony import */ var _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(995);
+
 /** The versions answer of the API could not be read. */
-class VersionsAnswerError extends ActionError {
+class VersionsAnswerError extends _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
 }
 /** Wraps a final error with the Catalog operation it belongs to and a hint for the user. */
-class CatalogError extends ActionError {
+class CatalogError extends _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
 }
 /** One or more systems of a multi-system deploy failed; each is named with its reason. */
-class DeployFailedError extends ActionError {
+class DeployFailedError extends _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
     failures;
     constructor(failures, total) {
         const hints = [
             ...new Set(failures
-                .map(f => (f.error instanceof ActionError ? f.error.hint : undefined))
+                .map(f => (f.error instanceof _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ ? f.error.hint : undefined))
                 .filter(Boolean))
         ];
         super(`Deployment failed for ${failures.length} of ${total} systems:\n` +
@@ -431,166 +569,11 @@ class DeployFailedError extends ActionError {
         this.failures = failures;
     }
 }
-/** Turns anything thrown into an Error. */
-function toError(thrown) {
-    return thrown instanceof Error ? thrown : new Error(String(thrown));
-}
 
 
 /***/ }),
 
-/***/ 264:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   r4: () => (/* binding */ formatInstant),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
-/* harmony export */ });
-/** Seconds for people: "0.4 s", "2 s", "1 min 5 s". */
-function formatDuration(ms) {
-    const seconds = ms / 1000;
-    if (seconds < 10 && !Number.isInteger(seconds))
-        return `${seconds.toFixed(1)} s`;
-    const whole = Math.round(seconds);
-    if (whole < 120)
-        return `${whole} s`;
-    return `${Math.floor(whole / 60)} min ${whole % 60} s`;
-}
-/** Sizes for people: "812 B", "1.4 MiB". */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-/** An instant as UTC, to the second: 2026-11-23 03:04:05 UTC. */
-function formatInstant(date) {
-    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-
-/***/ }),
-
-/***/ 836:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   MP: () => (/* binding */ describeBody),
-/* harmony export */   UA: () => (/* binding */ snippet),
-/* harmony export */   js: () => (/* binding */ htmlText),
-/* harmony export */   te: () => (/* binding */ looksLikeHtml)
-/* harmony export */ });
-/* unused harmony export decodeEntities */
-// Server answers shown to people: an error page as its title or first words, a JSON error as its
-// message, anything else as its first characters on one line. Never raw markup.
-const MAX_LENGTH = 300;
-const MESSAGE_KEYS = ['message', 'title', 'error_description', 'error', 'detail'];
-/** The start of a text on one line, at most `max` characters. */
-function snippet(text, max = MAX_LENGTH) {
-    const oneLine = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
-    return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
-}
-function looksLikeHtml(text, contentType) {
-    return (/html/i.test(contentType ?? '') || /^\s*(<!doctype html|<html|<head|<body|<title)/i.test(text));
-}
-/** What an HTML page says: its title, else its first text, without tags or scripts. */
-function htmlText(html) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-    const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
-    const body = html
-        .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-        .replace(/<[^>]*>/g, ' ');
-    const parts = [title, heading].map(part => (part ? decodeEntities(stripTags(part)) : ''));
-    const [titleText, headingText] = parts.map(part => snippet(part, 120));
-    if (titleText && headingText && headingText !== titleText)
-        return `${titleText}: ${headingText}`;
-    return titleText || headingText || snippet(decodeEntities(body), 200);
-}
-/** A short, readable rendering of an answer's body for an error message; '' for an empty one. */
-function describeBody(text, contentType) {
-    const type = Array.isArray(contentType) ? contentType[0] : contentType;
-    if (text.trim() === '')
-        return '';
-    if (looksLikeHtml(text, type)) {
-        const said = htmlText(text);
-        return said ? `an HTML page: "${said}"` : 'an HTML page without text';
-    }
-    const message = jsonMessage(text);
-    if (message !== undefined)
-        return snippet(message);
-    return snippet(text);
-}
-function jsonMessage(text) {
-    try {
-        const json = JSON.parse(text);
-        if (typeof json !== 'object' || json === null || Array.isArray(json))
-            return undefined;
-        const record = json;
-        for (const key of MESSAGE_KEYS) {
-            const value = record[key];
-            if (typeof value === 'string' && value.trim())
-                return value;
-        }
-    }
-    catch {
-        return undefined;
-    }
-    return undefined;
-}
-function stripTags(text) {
-    return text.replace(/<[^>]*>/g, ' ');
-}
-const ENTITIES = {
-    amp: '&',
-    lt: '<',
-    gt: '>',
-    quot: '"',
-    apos: "'",
-    nbsp: ' '
-};
-/** Text with HTML character references (`&amp;`, `&#39;`, `&#x41;`) replaced by what they stand for. */
-function decodeEntities(text) {
-    return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name) => {
-        if (name[0] === '#') {
-            const code = name[1] === 'x' || name[1] === 'X'
-                ? parseInt(name.slice(2), 16)
-                : parseInt(name.slice(1), 10);
-            return Number.isFinite(code) && code > 0 && code <= 0x10ffff
-                ? String.fromCodePoint(code)
-                : whole;
-        }
-        return ENTITIES[name.toLowerCase()] ?? whole;
-    });
-}
-
-
-/***/ }),
-
-/***/ 407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(414);
-
-const { cancelled } = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-if (cancelled)
-    process.exit();
-// A server that stalls can leave a socket open after the step is done; it must not hold the job.
-setTimeout(() => process.exit(), 2000).unref();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 414:
+/***/ 520:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -601,9 +584,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-;// CONCATENATED MODULE: ./src/cancel-scope.ts
+// EXTERNAL MODULE: ./src/core/step/errors.ts
+var errors = __nccwpck_require__(995);
+;// CONCATENATED MODULE: ./src/core/step/cancel-scope.ts
 
 
 /**
@@ -660,7 +643,7 @@ class CancelScope {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/workflow-commands.ts
+;// CONCATENATED MODULE: ./src/core/step/workflow-commands.ts
 // The few runner interactions the action needs before it knows its inputs are valid: reading an
 // input, masking the key, a warning, the step's error. @actions/core does the same, but loading it
 // loads its OIDC client and through it @actions/http-client (and, outside the bundle, undici): a
@@ -10233,13 +10216,13 @@ function preprocess(fn, schema) {
     });
 }
 
-// EXTERNAL MODULE: ./src/catalog/versions.ts
-var versions = __nccwpck_require__(190);
-// EXTERNAL MODULE: ./src/catalog/version-request.ts
-var version_request = __nccwpck_require__(135);
-// EXTERNAL MODULE: ./src/redact.ts + 1 modules
-var redact = __nccwpck_require__(424);
-;// CONCATENATED MODULE: ./src/inputs/schema.ts
+// EXTERNAL MODULE: ./src/dataminer/catalog/versions.ts
+var versions = __nccwpck_require__(718);
+// EXTERNAL MODULE: ./src/dataminer/catalog/version-request.ts
+var version_request = __nccwpck_require__(367);
+// EXTERNAL MODULE: ./src/core/secrets.ts + 1 modules
+var secrets = __nccwpck_require__(704);
+;// CONCATENATED MODULE: ./src/dataminer/inputs/schema.ts
 
 
 
@@ -10283,7 +10266,7 @@ const VERSION_EXPECTED = 'expected a version as registered (1.0.0.1, 2.0.0-CU1),
  * control characters escaped. The key goes first, so no shortened or escaped part of it shows.
  */
 function quote(value) {
-    const text = (0,redact/* redact */.E$)(String(value)).trim();
+    const text = (0,secrets/* redact */.E$)(String(value)).trim();
     const short = text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH - 3)}...` : text;
     return JSON.stringify(short);
 }
@@ -10531,15 +10514,15 @@ function keyPieces(raw) {
  * Throws one InputError naming every bad input, with the key hidden wherever it was given.
  */
 function parseInputs(raw) {
-    return (0,redact/* withSecrets */.a9)(keyPieces(raw), () => {
+    return (0,secrets/* withSecrets */.a9)(keyPieces(raw), () => {
         const result = inputsSchema.safeParse(raw);
         if (result.success)
             return result.data;
-        throw new errors/* InputError */.dz(result.error.issues.map(describeIssue).map(redact/* redact */.E$));
+        throw new errors/* InputError */.dz(result.error.issues.map(describeIssue).map(secrets/* redact */.E$));
     });
 }
 
-;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
+;// CONCATENATED MODULE: ./src/dataminer/inputs/read-inputs.ts
 
 
 /** Reads every declared input of the step and validates them all; throws InputError. */
@@ -10549,15 +10532,17 @@ function readInputs() {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(264);
-;// CONCATENATED MODULE: ./src/summary/html.ts
+// EXTERNAL MODULE: ./src/dataminer/errors.ts
+var dataminer_errors = __nccwpck_require__(668);
+// EXTERNAL MODULE: ./src/core/format.ts
+var format = __nccwpck_require__(228);
+;// CONCATENATED MODULE: ./src/core/summary/html.ts
 
 // The step summary is HTML (GitHub renders it like Markdown with HTML in it). Everything that
 // comes from inputs or servers goes through text(), which removes the key and escapes markup.
 /** Text for the step summary: the key removed, HTML special characters escaped. */
 function html_text(value) {
-    return (0,redact/* redact */.E$)(String(value)).replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+    return (0,secrets/* redact */.E$)(String(value)).replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }
 function code(value) {
     return `<code>${html_text(value)}</code>`;
@@ -10579,7 +10564,8 @@ function list(items) {
     return `<ul>${items.map(item => `<li>${item}</li>`).join('')}</ul>`;
 }
 
-;// CONCATENATED MODULE: ./src/summary/summary.ts
+;// CONCATENATED MODULE: ./src/dataminer/summary.ts
+
 
 
 
@@ -10626,7 +10612,7 @@ function heading(report) {
 /** The error and what to do about it. For a partial deploy, per-system reasons are listed below. */
 function summary_failure(error, deployed) {
     const hint = error instanceof errors/* ActionError */.lZ ? error.hint : undefined;
-    const what = error instanceof errors/* DeployFailedError */.P2 && deployed?.length
+    const what = error instanceof dataminer_errors/* DeployFailedError */.P2 && deployed?.length
         ? 'Deploying failed for the systems marked Failed below; their reasons are listed under the table.'
         : error.message;
     return (`<p><strong>What failed:</strong><br>${lines(what)}</p>` +
@@ -10700,7 +10686,7 @@ function waits(budget) {
     return `<details><summary>Waits (${budget.waits.length})</summary>${list(items)}</details>`;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/dataminer/run.ts
 // The step's life: mask the key, read the inputs, do the work, report a failure once, write the
 // summary, and undo everything begun when the runner cancels. This module and what it imports
 // statically stay small (no @actions/core, no HTTP): a step that only rejects an input loads
@@ -10718,7 +10704,7 @@ async function run(dependencies = {}) {
     const apiKey = getInput('api-key');
     if (apiKey)
         setSecret(apiKey);
-    return (0,redact/* withSecrets */.a9)([apiKey], () => runStep(dependencies));
+    return (0,secrets/* withSecrets */.a9)([apiKey], () => runStep(dependencies));
 }
 async function runStep(dependencies) {
     const scope = new CancelScope();
@@ -10732,7 +10718,7 @@ async function runStep(dependencies) {
         report.operation = settings.operation;
         report.catalogId = settings.catalogId;
         report.requestedVersion = settings.version;
-        const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 548));
+        const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(640)]).then(__nccwpck_require__.bind(__nccwpck_require__, 260));
         await perform(settings, report, scope, dependencies);
     }
     catch (thrown) {
@@ -10761,7 +10747,7 @@ function handleSignals(scope, failure) {
         process.exit();
     };
     // Signals arrive outside the run's async context; bound, the report still hides the key.
-    const onSignal = (0,redact/* bindToRun */._u)((signal) => {
+    const onSignal = (0,secrets/* bindToRun */._u)((signal) => {
         if (scope.cancelled)
             return exitNow();
         info(`${signal} received: stopping, and removing what this step has begun to write.`);
@@ -10786,47 +10772,9 @@ class FailureReport {
         const hint = error instanceof errors/* ActionError */.lZ && error.hint ? `\n${error.hint}` : '';
         // Only in debug: reading the stack is what costs the time of mapping it to the source.
         if (isDebug() && error.stack)
-            debug((0,redact/* redact */.E$)(error.stack));
-        setFailed((0,redact/* redact */.E$)(`${error.message}${hint}`));
+            debug((0,secrets/* redact */.E$)(error.stack));
+        setFailed((0,secrets/* redact */.E$)(`${error.message}${hint}`));
     }
-}
-
-
-/***/ }),
-
-/***/ 424:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  _u: () => (/* binding */ bindToRun),
-  E$: () => (/* binding */ redact),
-  a9: () => (/* binding */ withSecrets)
-});
-
-;// CONCATENATED MODULE: external "node:async_hooks"
-const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-;// CONCATENATED MODULE: ./src/redact.ts
-// Values that must never appear in anything the action writes: logs are masked by the runner
-// after core.setSecret, but outputs, the step summary and error texts built from server answers
-// are not, so every such text passes through redact(). The secrets belong to one run: they are
-// held in its async context, so nothing of one run (or test) is left for the next.
-
-const runSecrets = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
-/** Runs `work` so that redact(), anywhere within it, hides each of `secrets`. */
-function withSecrets(secrets, work) {
-    return runSecrets.run(secrets.filter(secret => secret !== ''), work);
-}
-function redact(text) {
-    let result = text;
-    for (const secret of runSecrets.getStore() ?? [])
-        result = result.split(secret).join('***');
-    return result;
-}
-/** `fn`, bound to the current run's secrets even when an event outside the run calls it. */
-function bindToRun(fn) {
-    return external_node_async_hooks_namespaceObject.AsyncLocalStorage.bind(fn);
 }
 
 
@@ -11282,7 +11230,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(407);
+/******/ var __webpack_exports__ = __nccwpck_require__(327);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

@@ -10,8 +10,8 @@ import {
   gzipSync,
   zstdCompressSync
 } from 'node:zlib'
-import { decodersFor } from '../../src/download/content-decoding.js'
-import { PackageError } from '../../src/errors.js'
+import { decodersFor } from '../../src/core/files/content-decoding.js'
+import { PackageError } from '../../src/core/files/errors.js'
 
 /** Runs `data`, split into `chunkSize` pieces, through the decoders for `encoding`. */
 async function decode(

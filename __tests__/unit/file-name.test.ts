@@ -4,8 +4,8 @@ import {
   fileNameFromContentDisposition,
   isWindowsDeviceName,
   safeBaseName
-} from '../../src/download/file-name.js'
-import type { PackageType } from '../../src/download/package-type.js'
+} from '../../src/core/files/file-name.js'
+import type { PackageType } from '../../src/dataminer/download/package-type.js'
 
 describe('fileNameFromContentDisposition', () => {
   it.each([

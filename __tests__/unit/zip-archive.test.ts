@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { UnsafeArchiveError } from '../../src/errors.js'
+import { UnsafeArchiveError } from '../../src/core/zip/errors.js'
 import {
   CORRUPT_HINT,
   METHOD_DEFLATED,
@@ -14,7 +14,7 @@ import {
   startsLikeZip,
   ZipArchive,
   type ZipEntry
-} from '../../src/zip/zip-archive.js'
+} from '../../src/core/zip/zip-archive.js'
 import {
   FLAG_DATA_DESCRIPTOR,
   FLAG_ENCRYPTED,
