@@ -141,6 +141,7 @@ function decodeEntities(text) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Ck: () => (/* binding */ addSecret),
   _u: () => (/* binding */ bindToRun),
   E$: () => (/* binding */ redact),
   a9: () => (/* binding */ withSecrets)
@@ -148,26 +149,73 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:async_hooks"
 const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+// EXTERNAL MODULE: ./src/core/step/command.ts
+var command = __nccwpck_require__(231);
 ;// CONCATENATED MODULE: ./src/core/secrets.ts
 // Values that must never appear in anything the action writes: logs are masked by the runner
-// after core.setSecret, but outputs, the step summary and error texts built from server answers
-// are not, so every such text passes through redact(). The secrets belong to one run: they are
-// held in its async context, so nothing of one run (or test) is left for the next.
+// after add-mask, but outputs, the step summary and error texts built from server answers are
+// not, so every such text passes through redact(), and so does every line the action logs
+// (core/step/log.ts). The secrets belong to one run: they are held in its async context, so
+// nothing of one run (or test) is left for the next.
+
 
 const runSecrets = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
-/** Runs `work` so that redact(), anywhere within it, hides each of `secrets`. */
+/**
+ * Runs `work` so that redact(), anywhere within it, hides each of `secrets` as well as every
+ * secret of the enclosing run: a nested scope adds to them, never replaces them.
+ */
 function withSecrets(secrets, work) {
-    return runSecrets.run(secrets.filter(secret => secret !== ''), work);
+    const values = new Set(secrets.filter(secret => secret !== ''));
+    return runSecrets.run({ values, parent: runSecrets.getStore() }, work);
+}
+/**
+ * Adds a secret to the whole run (the outermost withSecrets), so that it stays hidden until the
+ * run ends, even when added inside a nested scope: a token obtained mid-run, say. The runner is
+ * told to mask it in the log too.
+ */
+function addSecret(value) {
+    if (value === '')
+        return;
+    let scope = runSecrets.getStore();
+    if (!scope)
+        throw new Error('addSecret() is called outside withSecrets(): nothing would hide it');
+    while (scope.parent)
+        scope = scope.parent;
+    scope.values.add(value);
+    (0,command/* issue */.s)('add-mask', value);
 }
 function redact(text) {
+    const secrets = [];
+    for (let scope = runSecrets.getStore(); scope; scope = scope.parent)
+        secrets.push(...scope.values);
+    // The longest first, so that no piece of a longer secret is left beside a shorter one's ***.
+    secrets.sort((a, b) => b.length - a.length);
     let result = text;
-    for (const secret of runSecrets.getStore() ?? [])
+    for (const secret of secrets)
         result = result.split(secret).join('***');
     return result;
 }
 /** `fn`, bound to the current run's secrets even when an event outside the run calls it. */
 function bindToRun(fn) {
     return external_node_async_hooks_namespaceObject.AsyncLocalStorage.bind(fn);
+}
+
+
+/***/ }),
+
+/***/ 231:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ issue)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+
+/** Writes a workflow command (`::name::message`), escaped as @actions/core 3 escapes it. */
+function issue(command, message) {
+    const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    process.stdout.write(`::${command}::${escaped}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
 }
 
 
@@ -224,17 +272,32 @@ function toError(thrown) {
 
 /***/ }),
 
+/***/ 184:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   l: () => (/* binding */ exitWhenDone)
+/* harmony export */ });
+/** How an action's entry ends once its step has run. */
+function exitWhenDone({ cancelled }) {
+    if (cancelled)
+        process.exit();
+    // A server that stalls can leave a socket open after the step is done; it must not hold the job.
+    setTimeout(() => process.exit(), 2000).unref();
+}
+
+
+/***/ }),
+
 /***/ 327:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(520);
+/* harmony import */ var _core_step_exit_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(184);
+/* harmony import */ var _dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(738);
 
-const { cancelled } = await (0,_dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-if (cancelled)
-    process.exit();
-// A server that stalls can leave a socket open after the step is done; it must not hold the job.
-setTimeout(() => process.exit(), 2000).unref();
+
+(0,_core_step_exit_js__WEBPACK_IMPORTED_MODULE_1__/* .exitWhenDone */ .l)(await (0,_dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -573,7 +636,7 @@ class DeployFailedError extends _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0_
 
 /***/ }),
 
-/***/ 520:
+/***/ 738:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -581,6 +644,23 @@ class DeployFailedError extends _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0_
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+// EXTERNAL MODULE: ./src/core/secrets.ts + 1 modules
+var secrets = __nccwpck_require__(704);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+;// CONCATENATED MODULE: ./src/core/summary/step-summary.ts
+
+
+/** Appends the step summary to GITHUB_STEP_SUMMARY, when the runner gives one; rendered only then. */
+async function appendStepSummary(render) {
+    const file = process.env['GITHUB_STEP_SUMMARY'];
+    if (!file)
+        return;
+    await (0,promises_.appendFile)(file, render() + external_node_os_.EOL);
+}
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
@@ -641,8 +721,8 @@ class CancelScope {
     }
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: ./src/core/step/command.ts
+var command = __nccwpck_require__(231);
 ;// CONCATENATED MODULE: ./src/core/step/workflow-commands.ts
 // The few runner interactions the action needs before it knows its inputs are valid: reading an
 // input, masking the key, a warning, the step's error. @actions/core does the same, but loading it
@@ -650,6 +730,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 // step that only rejects an input would spend time and memory loading code it never runs. So these
 // are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
 // @actions/core (src/perform.ts and below, loaded once the inputs are valid).
+
 
 /** An input as @actions/core's getInput reads it: INPUT_<NAME>, trimmed; '' when not given. */
 function getInput(name) {
@@ -660,25 +741,116 @@ function setSecret(value) {
     issue('add-mask', value);
 }
 function info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+    process.stdout.write(message + external_node_os_.EOL);
 }
 function workflow_commands_warning(message) {
-    issue('warning', message);
+    (0,command/* issue */.s)('warning', message);
 }
 function isDebug() {
     return process.env['RUNNER_DEBUG'] === '1';
 }
 function debug(message) {
-    issue('debug', message);
+    (0,command/* issue */.s)('debug', message);
 }
 /** The step's error annotation; the step fails with exit code 1. */
 function setFailed(message) {
     process.exitCode = 1;
-    issue('error', message);
+    (0,command/* issue */.s)('error', message);
 }
-function issue(command, message) {
-    const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-    process.stdout.write(`::${command}::${escaped}${external_node_os_namespaceObject.EOL}`);
+
+;// CONCATENATED MODULE: ./src/core/step/failure-report.ts
+
+
+
+/** The single place where a failure becomes the step's error, once. */
+class FailureReport {
+    reported = false;
+    report(error) {
+        if (this.reported)
+            return;
+        this.reported = true;
+        const hint = error instanceof errors/* ActionError */.lZ && error.hint ? `\n${error.hint}` : '';
+        // Only in debug: reading the stack is what costs the time of mapping it to the source.
+        if (isDebug() && error.stack)
+            debug((0,secrets/* redact */.E$)(error.stack));
+        setFailed((0,secrets/* redact */.E$)(`${error.message}${hint}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/step/signals.ts
+
+
+
+/** How long a cancelled step may take to undo its work before it removes what is left at once. */
+const CANCEL_GRACE_MS = 3000;
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM, then kills it. The first signal aborts
+ * the work, which undoes itself like after any failure; if that takes too long, or a second signal
+ * comes, what is left is removed at once and the process exits. Returns what stops listening.
+ */
+function handleSignals(scope, failure) {
+    let deadline;
+    const exitNow = (signal) => {
+        scope.removeAllNow();
+        failure.report(scope.reason ?? new errors/* CancelledError */.cc(signal));
+        process.exit();
+    };
+    // Signals arrive outside the run's async context; bound, the report still hides the secrets.
+    const onSignal = (0,secrets/* bindToRun */._u)((signal) => {
+        if (scope.cancelled)
+            return exitNow(signal);
+        info(`${signal} received: stopping, and removing what this step has begun to write.`);
+        scope.cancel(signal);
+        deadline = setTimeout(() => exitNow(signal), CANCEL_GRACE_MS);
+    });
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+        clearTimeout(deadline);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/step/run-step.ts
+// A step's life, whatever action it belongs to: hide the secret inputs, do the work, report a
+// failure once, write the summary, and undo everything begun when the runner cancels. This module
+// and what it imports statically stay small (no @actions/core, no HTTP): a step that only rejects
+// an input loads nothing else. An action loads its work on demand, once its inputs are valid.
+
+
+
+
+
+
+
+function runStep(step) {
+    return (0,secrets/* withSecrets */.a9)([], () => {
+        // Masked before anything else can print it, even an input error.
+        for (const name of step.secretInputs)
+            (0,secrets/* addSecret */.Ck)(getInput(name));
+        return lifecycle(step);
+    });
+}
+async function lifecycle(step) {
+    const scope = new CancelScope();
+    const failure = new FailureReport();
+    const stopHandlingSignals = handleSignals(scope, failure);
+    let error;
+    try {
+        await step.work(scope);
+    }
+    catch (thrown) {
+        error = scope.reason ?? (0,errors/* toError */.iT)(thrown);
+        failure.report(error);
+    }
+    finally {
+        stopHandlingSignals();
+    }
+    if (scope.cancelled)
+        scope.removeAllNow();
+    await appendStepSummary(() => step.summary(error)).catch(problem => debug(`No step summary: ${(0,errors/* toError */.iT)(problem).message}`));
+    return { cancelled: scope.cancelled };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -10220,8 +10392,6 @@ function preprocess(fn, schema) {
 var versions = __nccwpck_require__(718);
 // EXTERNAL MODULE: ./src/dataminer/catalog/version-request.ts
 var version_request = __nccwpck_require__(367);
-// EXTERNAL MODULE: ./src/core/secrets.ts + 1 modules
-var secrets = __nccwpck_require__(704);
 ;// CONCATENATED MODULE: ./src/dataminer/inputs/schema.ts
 
 
@@ -10530,8 +10700,6 @@ function readInputs() {
     return parseInputs(Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)])));
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: ./src/dataminer/errors.ts
 var dataminer_errors = __nccwpck_require__(668);
 // EXTERNAL MODULE: ./src/core/format.ts
@@ -10570,15 +10738,7 @@ function list(items) {
 
 
 
-
 const ADMIN_APP_URL = 'https://admin.dataminer.services';
-/** Appends the step summary to GITHUB_STEP_SUMMARY, when the runner gives one. */
-async function writeSummary(report) {
-    const file = process.env['GITHUB_STEP_SUMMARY'];
-    if (!file)
-        return;
-    await (0,promises_.appendFile)(file, renderSummary(report) + external_node_os_namespaceObject.EOL);
-}
 /** The summary as HTML: what failed and what to do first, then what was done. */
 function renderSummary(report) {
     const parts = [`<h2>${heading(report)}</h2>`];
@@ -10595,7 +10755,7 @@ function renderSummary(report) {
         parts.push(...deployments(report.deployments));
     if (report.budget?.waits.length)
         parts.push(waits(report.budget));
-    return parts.join(external_node_os_namespaceObject.EOL);
+    return parts.join(external_node_os_.EOL);
 }
 function heading(report) {
     if (report.error instanceof errors/* InputError */.dz)
@@ -10687,94 +10847,27 @@ function waits(budget) {
 }
 
 ;// CONCATENATED MODULE: ./src/dataminer/run.ts
-// The step's life: mask the key, read the inputs, do the work, report a failure once, write the
-// summary, and undo everything begun when the runner cancels. This module and what it imports
-// statically stay small (no @actions/core, no HTTP): a step that only rejects an input loads
-// nothing else. The work itself (src/perform.ts) is loaded once the inputs are valid.
 
 
 
 
 
-
-/** How long a cancelled step may take to undo its work before it removes what is left at once. */
-const CANCEL_GRACE_MS = 3000;
-async function run(dependencies = {}) {
-    // Masked before anything else can print it, even an input error.
-    const apiKey = getInput('api-key');
-    if (apiKey)
-        setSecret(apiKey);
-    return (0,secrets/* withSecrets */.a9)([apiKey], () => runStep(dependencies));
-}
-async function runStep(dependencies) {
-    const scope = new CancelScope();
-    const failure = new FailureReport();
-    const stopHandlingSignals = handleSignals(scope, failure);
+function run(dependencies = {}) {
     const report = {};
-    try {
-        const settings = readInputs();
-        for (const warning of settings.warnings)
-            workflow_commands_warning(warning);
-        report.operation = settings.operation;
-        report.catalogId = settings.catalogId;
-        report.requestedVersion = settings.version;
-        const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(640)]).then(__nccwpck_require__.bind(__nccwpck_require__, 260));
-        await perform(settings, report, scope, dependencies);
-    }
-    catch (thrown) {
-        const error = scope.reason ?? (0,errors/* toError */.iT)(thrown);
-        report.error = error;
-        failure.report(error);
-    }
-    finally {
-        stopHandlingSignals();
-    }
-    if (scope.cancelled)
-        scope.removeAllNow();
-    await writeSummary(report).catch(error => debug(`No step summary: ${(0,errors/* toError */.iT)(error).message}`));
-    return { cancelled: scope.cancelled };
-}
-/**
- * The runner cancels a step with SIGINT, then SIGTERM, then kills it. The first signal aborts
- * the work, which undoes itself like after any failure; if that takes too long, or a second signal
- * comes, what is left is removed at once and the process exits.
- */
-function handleSignals(scope, failure) {
-    let deadline;
-    const exitNow = () => {
-        scope.removeAllNow();
-        failure.report(scope.reason ?? new Error('The step was cancelled.'));
-        process.exit();
-    };
-    // Signals arrive outside the run's async context; bound, the report still hides the key.
-    const onSignal = (0,secrets/* bindToRun */._u)((signal) => {
-        if (scope.cancelled)
-            return exitNow();
-        info(`${signal} received: stopping, and removing what this step has begun to write.`);
-        scope.cancel(signal);
-        deadline = setTimeout(exitNow, CANCEL_GRACE_MS);
+    return runStep({
+        secretInputs: ['api-key'],
+        work: async (scope) => {
+            const settings = readInputs();
+            for (const warning of settings.warnings)
+                workflow_commands_warning((0,secrets/* redact */.E$)(warning));
+            report.operation = settings.operation;
+            report.catalogId = settings.catalogId;
+            report.requestedVersion = settings.version;
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(618)]).then(__nccwpck_require__.bind(__nccwpck_require__, 982));
+            await perform(settings, report, scope, dependencies);
+        },
+        summary: error => renderSummary({ ...report, error })
     });
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    return () => {
-        clearTimeout(deadline);
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    };
-}
-/** The single place where a failure becomes the step's error, once. */
-class FailureReport {
-    reported = false;
-    report(error) {
-        if (this.reported)
-            return;
-        this.reported = true;
-        const hint = error instanceof errors/* ActionError */.lZ && error.hint ? `\n${error.hint}` : '';
-        // Only in debug: reading the stack is what costs the time of mapping it to the source.
-        if (isDebug() && error.stack)
-            debug((0,secrets/* redact */.E$)(error.stack));
-        setFailed((0,secrets/* redact */.E$)(`${error.message}${hint}`));
-    }
 }
 
 
@@ -10794,7 +10887,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_proces
 
 /***/ }),
 
-/***/ 982:
+/***/ 601:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
@@ -10854,6 +10947,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 

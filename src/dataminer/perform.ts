@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from '../core/step/log.js'
 import path from 'node:path'
 import type { CancelScope } from '../core/step/cancel-scope.js'
 import { CatalogClient } from './catalog/client.js'
@@ -34,7 +34,7 @@ export async function perform(
     ...dependencies
   })
   const client = new CatalogClient(requester, settings.baseUrl, timeoutMs)
-  core.info(
+  log.info(
     `Catalog item ${settings.catalogId}, version ${settings.version}: ${settings.operation} through ${settings.baseUrl.origin}`
   )
 
@@ -43,13 +43,13 @@ export async function perform(
     const version =
       request.kind === 'exact'
         ? request.version
-        : await core.group(`Resolve ${settings.version}`, () =>
+        : await log.group(`Resolve ${settings.version}`, () =>
             resolveVersion(client, settings.catalogId, request)
           )
     report.version = version
 
     if (settings.operation === 'download') {
-      const result = await core.group(`Download version ${version}`, () =>
+      const result = await log.group(`Download version ${version}`, () =>
         downloadPackage(
           {
             catalogId: settings.catalogId,
@@ -66,10 +66,10 @@ export async function perform(
       )
       report.download = result
       setDownloadOutputs(result)
-      core.info(`Package ready: ${result.path}`)
+      log.info(`Package ready: ${result.path}`)
     } else {
       const systems = settings.coordinationIds
-      const results = await core.group(
+      const results = await log.group(
         `Deploy version ${version} to ${systems.length} system(s)`,
         () => deployToSystems(client, settings.catalogId, version, systems, scope)
       )
@@ -80,7 +80,7 @@ export async function perform(
         .map(r => ({ coordinationId: r.coordinationId, error: r.error! }))
       if (failures.length === 1 && results.length === 1) throw failures[0].error
       if (failures.length) throw new DeployFailedError(failures, results.length)
-      core.info(
+      log.info(
         `The API accepted ${results.length} deployment(s). It reports no installation status for organization keys: ` +
           "follow them on each system's Deployments page in the dataminer.services Admin app."
       )

@@ -1,4 +1,3 @@
-import { appendFile } from 'node:fs/promises'
 import { EOL } from 'node:os'
 import type { SystemDeployment } from './deploy/deploy.js'
 import type { DownloadResult } from './download/download.js'
@@ -22,13 +21,6 @@ export interface StepReport {
 }
 
 export const ADMIN_APP_URL = 'https://admin.dataminer.services'
-
-/** Appends the step summary to GITHUB_STEP_SUMMARY, when the runner gives one. */
-export async function writeSummary(report: StepReport): Promise<void> {
-  const file = process.env['GITHUB_STEP_SUMMARY']
-  if (!file) return
-  await appendFile(file, renderSummary(report) + EOL)
-}
 
 /** The summary as HTML: what failed and what to do first, then what was done. */
 export function renderSummary(report: StepReport): string {

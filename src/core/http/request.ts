@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from '../step/log.js'
 import type { IncomingMessage } from 'node:http'
 import { ActionError } from '../step/errors.js'
 import type { Authorization } from './authorization.js'
@@ -183,7 +183,7 @@ export class Requester {
     for (let hop = 0; ; hop++) {
       const credential = sendKey ? await authorization!.headers() : {}
       const headers: Record<string, string> = { ...BASE_HEADERS, ...request.headers, ...credential }
-      core.debug(
+      log.debug(
         `${method} ${url.origin}${url.pathname}${url.search}${withoutCredential(authorization, sendKey, ' (without ', ')')}`
       )
       this.options.budget.recordRequest()
@@ -200,7 +200,7 @@ export class Requester {
         )
       }
       const next = followRedirect(url, message.headers.location, authorization?.origin)
-      core.debug(
+      log.debug(
         `Redirected (HTTP ${status}) to ${next.url.origin}${withoutCredential(authorization, next.sendKey, '; ', ' stays behind')}`
       )
       if (status === 303) method = 'GET'
@@ -288,7 +288,7 @@ export class Requester {
           : limit
             ? `one refill of the rate limit, ${formatDuration(limit.refillMs)}`
             : 'backoff'
-    core.info(
+    log.info(
       waitLine(
         request.label,
         attempt,

@@ -5,6 +5,7 @@
 // are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
 // @actions/core (src/perform.ts and below, loaded once the inputs are valid).
 import { EOL } from 'node:os'
+import { issue } from './command.js'
 
 /** An input as @actions/core's getInput reads it: INPUT_<NAME>, trimmed; '' when not given. */
 export function getInput(name: string): string {
@@ -36,9 +37,4 @@ export function debug(message: string): void {
 export function setFailed(message: string): void {
   process.exitCode = 1
   issue('error', message)
-}
-
-function issue(command: string, message: string): void {
-  const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-  process.stdout.write(`::${command}::${escaped}${EOL}`)
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from '../../core/step/log.js'
 import type { IncomingMessage } from 'node:http'
 import { CatalogError } from '../errors.js'
 import { HttpStatusError } from '../../core/http/errors.js'
@@ -78,7 +78,7 @@ export class CatalogClient {
         return { deploymentId: answer.value, attempts: answer.attempts, method: 'POST' as const }
       } catch (error) {
         if (!(error instanceof HttpStatusError) || error.status !== 405) throw error
-        core.info(
+        log.info(
           `The API answered the deploy POST with 405 Method Not Allowed; repeating it once as GET.`
         )
         const answer = await send('GET')

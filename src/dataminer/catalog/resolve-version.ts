@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from '../../core/step/log.js'
 import { ActionError } from '../../core/step/errors.js'
 import { describeVersionRequest, type VersionRequest } from './version-request.js'
 import type { CatalogClient } from './client.js'
@@ -30,12 +30,12 @@ export async function resolveVersion(
   const chosen = selectVersion(catalogId, request, versions)
   const others = versions.filter(version => parseVersion(version).kind === 'other')
   if (others.length > 0) {
-    core.info(
+    log.info(
       `Not considered: ${others.length} listed version(s) that are not numbered ("Other"): ` +
         `${showList(others)}.`
     )
   }
-  core.info(
+  log.info(
     `Resolved "${describeVersionRequest(request)}" to version ${chosen} (from ${versions.length} listed).`
   )
   return chosen

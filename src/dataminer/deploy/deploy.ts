@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from '../../core/step/log.js'
 import type { CatalogClient } from '../catalog/client.js'
 import type { CancelScope } from '../../core/step/cancel-scope.js'
 import { ActionError, toError } from '../../core/step/errors.js'
@@ -27,17 +27,17 @@ export async function deployToSystems(
     scope.throwIfCancelled()
     const position =
       coordinationIds.length > 1 ? ` (${index + 1} of ${coordinationIds.length})` : ''
-    core.info(`Deploying version ${version} to system ${coordinationId}${position}...`)
+    log.info(`Deploying version ${version} to system ${coordinationId}${position}...`)
     try {
       const answer = await client.deploy(catalogId, version, coordinationId)
-      core.info(
+      log.info(
         `Accepted by the API: deployment ${answer.deploymentId} for system ${coordinationId}.`
       )
       results.push({ coordinationId, attempts: answer.attempts, deploymentId: answer.deploymentId })
     } catch (thrown) {
       scope.throwIfCancelled()
       const error = toError(thrown)
-      core.info(`System ${coordinationId} failed: ${error.message}`)
+      log.info(`System ${coordinationId} failed: ${error.message}`)
       results.push({ coordinationId, attempts: attemptsOf(error), error })
     }
   }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from '../../core/step/log.js'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { CancelScope } from '../../core/step/cancel-scope.js'
@@ -86,7 +86,7 @@ export async function downloadPackage(
       ready.packageType
     )
     if (ready.sentName !== undefined && ready.sentName !== fileName && !ready.cacheHit)
-      core.info(
+      log.info(
         `The server's file name ${JSON.stringify(ready.sentName)} is saved as ${JSON.stringify(fileName)}.`
       )
     const name = packageName(fileName, request)
@@ -109,14 +109,14 @@ export async function downloadPackage(
     const file = await placeFile(ready.tempPath, finalPath, ready, name)
     if (file === 'created') created.add(finalPath)
     if (file === 'unchanged')
-      core.info(`${fileName} was already there with the same content; kept it.`)
-    else core.info(`Saved ${fileName} (${formatBytes(ready.size)}, SHA-256 ${ready.sha256}).`)
+      log.info(`${fileName} was already there with the same content; kept it.`)
+    else log.info(`Saved ${fileName} (${formatBytes(ready.size)}, SHA-256 ${ready.sha256}).`)
 
     if (unpacked && extractedPath && plan) {
       const folder = await placeFolder(unpacked.staging, extractedPath, plan, name)
       unpacked = undefined
       if (folder === 'created') created.add(extractedPath)
-      core.info(
+      log.info(
         folder === 'created'
           ? `Unpacked ${countFiles(plan)} file(s) into ${extractedPath}.`
           : `${extractedPath} already held exactly the package's files; kept it.`
@@ -136,7 +136,7 @@ export async function downloadPackage(
         },
         scope
       )
-      if (stored) core.info('Added the package to the tool cache for later runs on this runner.')
+      if (stored) log.info('Added the package to the tool cache for later runs on this runner.')
     }
     scope.throwIfCancelled()
     created.keep()
@@ -239,7 +239,7 @@ async function takeFromCache(
 ): Promise<ReadyPackage | undefined> {
   const hit = await cache.lookup(request.catalogId, request.version)
   if (!hit) {
-    core.info(`Version ${request.version} is not in the tool cache yet.`)
+    log.info(`Version ${request.version} is not in the tool cache yet.`)
     return undefined
   }
   const tempPath = temporaryPathIn(request.destination)
@@ -249,12 +249,12 @@ async function takeFromCache(
     if (copy.sha256 !== hit.entry.sha256) {
       await rm(tempPath, { force: true })
       untrack()
-      core.warning('The cached copy of this version is damaged; downloading it again.')
+      log.warning('The cached copy of this version is damaged; downloading it again.')
       await cache.evict(request.catalogId, request.version)
       return undefined
     }
     const { packageType } = await checkPackage(tempPath)
-    core.info(`Found version ${request.version} in the tool cache: no download request needed.`)
+    log.info(`Found version ${request.version} in the tool cache: no download request needed.`)
     return {
       tempPath,
       sentName: hit.entry.fileName,
@@ -271,7 +271,7 @@ async function takeFromCache(
     // Another run on this runner may replace the entry while this one reads it (ENOENT).
     const vanished = (error as NodeJS.ErrnoException).code === 'ENOENT'
     if (!(error instanceof ActionError) && !vanished) throw error
-    core.warning(
+    log.warning(
       `The cached copy of this version cannot be used (${(error as Error).message}); downloading it again.`
     )
     if (!vanished) await cache.evict(request.catalogId, request.version)

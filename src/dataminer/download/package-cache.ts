@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from '../../core/step/log.js'
 import { createHash, randomUUID } from 'node:crypto'
 import { constants } from 'node:fs'
 import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
@@ -123,11 +123,11 @@ export class PackageCache {
         if ((await this.lookup(entry.catalogId, entry.version))?.entry.sha256 !== entry.sha256)
           throw error
       }
-      core.debug(`Cached ${entry.fileName} in ${dir}`)
+      log.debug(`Cached ${entry.fileName} in ${dir}`)
       return true
     } catch (error) {
       scope.throwIfCancelled()
-      core.warning(
+      log.warning(
         `Could not add the package to the tool cache (${(error as Error).message}); the download itself is fine.`
       )
       return false
