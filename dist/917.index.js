@@ -1840,7 +1840,7 @@ function escapeProperty(s) {
 }
 //# sourceMappingURL=command.js.map
 // EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __webpack_require__(601);
+var external_crypto_ = __webpack_require__(982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __webpack_require__(896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js

@@ -5,7 +5,9 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZH: () => (/* binding */ capitalize),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   ml: () => (/* binding */ shorten),
 /* harmony export */   r4: () => (/* binding */ formatInstant),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
@@ -36,101 +38,26 @@ function formatBytes(bytes) {
 function formatInstant(date) {
     return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
+/** The text with its first letter in upper case. */
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** The text cut to at most `max` characters, ending in "..." when cut. */
+function shorten(text, max) {
+    return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
 
 
 /***/ }),
 
-/***/ 696:
+/***/ 674:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   MP: () => (/* binding */ describeBody),
-/* harmony export */   UA: () => (/* binding */ snippet),
-/* harmony export */   js: () => (/* binding */ htmlText),
-/* harmony export */   te: () => (/* binding */ looksLikeHtml)
+/* harmony export */   g: () => (/* binding */ CONTROL_CHARACTER)
 /* harmony export */ });
-/* unused harmony export decodeEntities */
-// Server answers shown to people: an error page as its title or first words, a JSON error as its
-// message, anything else as its first characters on one line. Never raw markup.
-const MAX_LENGTH = 300;
-const MESSAGE_KEYS = ['message', 'title', 'error_description', 'error', 'detail'];
-/** The start of a text on one line, at most `max` characters. */
-function snippet(text, max = MAX_LENGTH) {
-    const oneLine = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
-    return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
-}
-function looksLikeHtml(text, contentType) {
-    return (/html/i.test(contentType ?? '') || /^\s*(<!doctype html|<html|<head|<body|<title)/i.test(text));
-}
-/** What an HTML page says: its title, else its first text, without tags or scripts. */
-function htmlText(html) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-    const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
-    const body = html
-        .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-        .replace(/<[^>]*>/g, ' ');
-    const parts = [title, heading].map(part => (part ? decodeEntities(stripTags(part)) : ''));
-    const [titleText, headingText] = parts.map(part => snippet(part, 120));
-    if (titleText && headingText && headingText !== titleText)
-        return `${titleText}: ${headingText}`;
-    return titleText || headingText || snippet(decodeEntities(body), 200);
-}
-/** A short, readable rendering of an answer's body for an error message; '' for an empty one. */
-function describeBody(text, contentType) {
-    const type = Array.isArray(contentType) ? contentType[0] : contentType;
-    if (text.trim() === '')
-        return '';
-    if (looksLikeHtml(text, type)) {
-        const said = htmlText(text);
-        return said ? `an HTML page: "${said}"` : 'an HTML page without text';
-    }
-    const message = jsonMessage(text);
-    if (message !== undefined)
-        return snippet(message);
-    return snippet(text);
-}
-function jsonMessage(text) {
-    try {
-        const json = JSON.parse(text);
-        if (typeof json !== 'object' || json === null || Array.isArray(json))
-            return undefined;
-        const record = json;
-        for (const key of MESSAGE_KEYS) {
-            const value = record[key];
-            if (typeof value === 'string' && value.trim())
-                return value;
-        }
-    }
-    catch {
-        return undefined;
-    }
-    return undefined;
-}
-function stripTags(text) {
-    return text.replace(/<[^>]*>/g, ' ');
-}
-const ENTITIES = {
-    amp: '&',
-    lt: '<',
-    gt: '>',
-    quot: '"',
-    apos: "'",
-    nbsp: ' '
-};
-/** Text with HTML character references (`&amp;`, `&#39;`, `&#x41;`) replaced by what they stand for. */
-function decodeEntities(text) {
-    return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name) => {
-        if (name[0] === '#') {
-            const code = name[1] === 'x' || name[1] === 'X'
-                ? parseInt(name.slice(2), 16)
-                : parseInt(name.slice(1), 10);
-            return Number.isFinite(code) && code > 0 && code <= 0x10ffff
-                ? String.fromCodePoint(code)
-                : whole;
-        }
-        return ENTITIES[name.toLowerCase()] ?? whole;
-    });
-}
+/** A C0 or C1 control character: never part of a name, a version or a header value. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
 
 
 /***/ }),
@@ -294,7 +221,7 @@ function exitWhenDone({ cancelled }) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_step_exit_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(184);
-/* harmony import */ var _dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(738);
+/* harmony import */ var _dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(553);
 
 
 (0,_core_step_exit_js__WEBPACK_IMPORTED_MODULE_1__/* .exitWhenDone */ .l)(await (0,_dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)());
@@ -304,111 +231,19 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 367:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ describeVersionRequest)
-/* harmony export */ });
-/** The request as it is named in logs, messages and the summary. */
-function describeVersionRequest(request) {
-    switch (request.kind) {
-        case 'exact':
-            return request.version;
-        case 'latest':
-            // latest with allow-prerelease is latest-prerelease.
-            return request.includePrereleases ? 'latest-prerelease' : 'latest';
-        case 'range':
-            return request.includePrereleases ? `${request.range} with prereleases` : request.range;
-    }
-}
-
-
-/***/ }),
-
-/***/ 718:
+/***/ 506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B9: () => (/* binding */ isMalformedRange),
 /* harmony export */   L8: () => (/* binding */ sortDescending),
 /* harmony export */   RC: () => (/* binding */ parseRange),
-/* harmony export */   We: () => (/* binding */ parseVersionList),
 /* harmony export */   Xi: () => (/* binding */ candidates),
 /* harmony export */   iY: () => (/* binding */ pickHighest),
 /* harmony export */   ot: () => (/* binding */ parseVersion)
 /* harmony export */ });
 /* unused harmony exports isPrerelease, compareVersions, pickLatest */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(668);
-/* harmony import */ var _core_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(696);
-
-
-// The versions route's JSON schema is not published: these are the shapes read.
-const LIST_KEYS = ['versions', 'items', 'value', 'catalogVersions'];
-const VERSION_KEYS = ['versionNumber', 'catalogVersionNumber', 'version', 'name'];
-const SNIPPET_LENGTH = 200;
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The start of an answer on one line, for a message; an HTML page by its title. */
-function startOf(body) {
-    if (body.trim() === '')
-        return '(an empty answer)';
-    if ((0,_core_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .looksLikeHtml */ .te)(body))
-        return `an HTML page: "${(0,_core_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .htmlText */ .js)(body)}"`;
-    return (0,_core_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .snippet */ .UA)(body, SNIPPET_LENGTH);
-}
-function unreadable(body, reason) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VersionsAnswerError */ .An(`The Catalog's list of versions could not be read: ${reason}. It starts with: ${startOf(body)}`, 'Give an exact version instead of latest or a range; the format of this list is not ' +
-        'published and may have changed.');
-}
-function listIn(json) {
-    if (Array.isArray(json))
-        return json;
-    if (!isRecord(json))
-        return undefined;
-    for (const key of LIST_KEYS) {
-        const list = json[key];
-        if (Array.isArray(list))
-            return list;
-    }
-    return undefined;
-}
-function nonBlank(value) {
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-function versionOf(entry) {
-    if (!isRecord(entry))
-        return nonBlank(entry);
-    for (const key of VERSION_KEYS) {
-        const version = nonBlank(entry[key]);
-        if (version !== undefined)
-            return version;
-    }
-    return undefined;
-}
-/** Reads the versions answer: a list of versions, possibly of objects, possibly wrapped. */
-function parseVersionList(body) {
-    let json;
-    try {
-        json = JSON.parse(body);
-    }
-    catch {
-        throw unreadable(body, 'it is not JSON');
-    }
-    const list = listIn(json);
-    if (list === undefined) {
-        throw unreadable(body, `expected a JSON array, or an object with one under ${LIST_KEYS.join(', ')}`);
-    }
-    return list.map((entry, index) => {
-        const version = versionOf(entry);
-        if (version === undefined) {
-            throw unreadable(body, `entry ${index + 1} has no version (expected a string, or an object with ` +
-                `${VERSION_KEYS.join(', ')})`);
-        }
-        return version;
-    });
-}
+// What a Catalog version is, how versions are ordered, and which one a request picks.
 // ---------------------------------------------------------------------------------------------
 // What a version is
 //
@@ -602,6 +437,28 @@ function pickLatest(versions, includePrereleases) {
 
 /***/ }),
 
+/***/ 367:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ describeVersionRequest)
+/* harmony export */ });
+/** The request as it is named in logs, messages and the summary. */
+function describeVersionRequest(request) {
+    switch (request.kind) {
+        case 'exact':
+            return request.version;
+        case 'latest':
+            // latest with allow-prerelease is latest-prerelease.
+            return request.includePrereleases ? 'latest-prerelease' : 'latest';
+        case 'range':
+            return request.includePrereleases ? `${request.range} with prereleases` : request.range;
+    }
+}
+
+
+/***/ }),
+
 /***/ 668:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -636,7 +493,7 @@ class DeployFailedError extends _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0_
 
 /***/ }),
 
-/***/ 738:
+/***/ 553:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -676,8 +533,13 @@ var errors = __nccwpck_require__(995);
  * leaves nothing half-written.
  */
 class CancelScope {
+    owner;
     controller = new AbortController();
     paths = new Set();
+    /** `owner` names the action in the temporary paths it writes (core/files/partial-path.ts). */
+    constructor(owner = 'action') {
+        this.owner = owner;
+    }
     get signal() {
         return this.controller.signal;
     }
@@ -10388,11 +10250,93 @@ function preprocess(fn, schema) {
     });
 }
 
-// EXTERNAL MODULE: ./src/dataminer/catalog/versions.ts
-var versions = __nccwpck_require__(718);
+// EXTERNAL MODULE: ./src/dataminer/catalog/version-order.ts
+var version_order = __nccwpck_require__(506);
 // EXTERNAL MODULE: ./src/dataminer/catalog/version-request.ts
 var version_request = __nccwpck_require__(367);
+// EXTERNAL MODULE: ./src/core/format.ts
+var format = __nccwpck_require__(228);
+;// CONCATENATED MODULE: ./src/core/inputs/fields.ts
+// Input helpers every action's zod schema can use: a value quoted for a message, an input that was
+// not given, booleans, whole numbers, an API root.
+
+
+
+const TRUTHY = ['true', 'True', 'TRUE'];
+const FALSY = ['false', 'False', 'FALSE'];
+const MAX_SHOWN_LENGTH = 60;
+/**
+ * A value as shown in a message: the run's secrets hidden, trimmed, shortened, quoted, control
+ * characters escaped. The secrets go first, so no shortened or escaped part of one shows.
+ */
+function quote(value) {
+    const text = (0,secrets/* redact */.E$)(String(value)).trim();
+    return JSON.stringify((0,format/* shorten */.ml)(text, MAX_SHOWN_LENGTH));
+}
+/** A URL as shown in a message, with any user:password@ part hidden. */
+function quoteUrl(value) {
+    return quote(String(value).replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1***@'));
+}
+/** A custom zod issue with `message` about `input`. */
+function fields_issue(message, input) {
+    return { code: 'custom', message, input };
+}
+/** A workflow passes an input it was not given as ''; treat that (or blanks) as not given. */
+function given(schema) {
+    return preprocess((raw) => (typeof raw === 'string' ? raw.trim() || undefined : raw), schema);
+}
+// Like core.getBooleanInput. Not z.stringbool: its failure stops a schema's cross-input checks,
+// so a bad boolean would hide another problem (the Catalog's: a deploy without a system).
+function fields_boolean() {
+    return schemas_enum([...TRUTHY, ...FALSY], {
+        error: iss => `${quote(iss.input)} is not a boolean (expected true or false)`
+    })
+        .transform(text => TRUTHY.includes(text));
+}
+/** An API root: http: or https:, no credentials, query or fragment; its path ends with a slash. */
+const baseUrl = schemas_string().transform((text, ctx) => {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        ctx.addIssue(fields_issue(`${quoteUrl(text)} is not an absolute http:// or https:// URL`, text));
+        return NEVER;
+    }
+    const problems = [];
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        problems.push(`${quoteUrl(text)} uses ${url.protocol}; only http: and https: are accepted`);
+    }
+    if (url.username || url.password) {
+        problems.push('contains credentials (user:password@); give the API root without them');
+    }
+    if (url.search || url.hash || /[?#]/.test(text)) {
+        problems.push(`${quoteUrl(text)} has a query or fragment; give the API root only`);
+    }
+    for (const problem of problems)
+        ctx.addIssue(fields_issue(problem, text));
+    if (problems.length > 0)
+        return NEVER;
+    // `https://host/ns//` and `https://host/ns` both mean the API root /ns/.
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/`;
+    return url;
+});
+/** A whole number from `min` to `max`. */
+function fields_integer(min, max) {
+    return schemas_string().transform((text, ctx) => {
+        const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+        if (value >= min && value <= max)
+            return value;
+        ctx.addIssue(fields_issue(`${quote(text)} is not a whole number from ${min} to ${max}`, text));
+        return NEVER;
+    });
+}
+
+// EXTERNAL MODULE: ./src/core/inputs/text.ts
+var inputs_text = __nccwpck_require__(674);
 ;// CONCATENATED MODULE: ./src/dataminer/inputs/schema.ts
+
+
 
 
 
@@ -10418,39 +10362,15 @@ const INPUT_NAMES = [
 const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GUID_EXPECTED = 'expected 8-4-4-4-12 hexadecimal digits, like 2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37';
 const SHA256_PATTERN = /^[0-9a-f]{64}$/i;
-const CONTROL_CHARACTER = /\p{Cc}/u;
 // In a `u` regex a surrogate pair is one code point, so this finds only lone halves.
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 const SPACE_CHARACTER = /[\p{Z}\ufeff]/u;
 // Anything an HTTP header value cannot carry that the control and space checks do not report.
 const NOT_HEADER_SAFE = /[^\p{Cc}\p{Z}\ufeff\x21-\x7e]/u;
-const TRUTHY = ['true', 'True', 'TRUE'];
-const FALSY = ['false', 'False', 'FALSE'];
-const MAX_SHOWN_LENGTH = 60;
 const REQUIRED = 'is required but was not given';
 const MAX_VERSION_LENGTH = 128;
 const VERSION_EXPECTED = 'expected a version as registered (1.0.0.1, 2.0.0-CU1), latest, latest-prerelease, or a ' +
     'range such as 1.0.0.x';
-/**
- * A value as shown in a message: the key hidden (see parseInputs), trimmed, shortened, quoted,
- * control characters escaped. The key goes first, so no shortened or escaped part of it shows.
- */
-function quote(value) {
-    const text = (0,secrets/* redact */.E$)(String(value)).trim();
-    const short = text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH - 3)}...` : text;
-    return JSON.stringify(short);
-}
-/** A URL as shown in a message, with any user:password@ part hidden. */
-function quoteUrl(value) {
-    return quote(String(value).replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1***@'));
-}
-function schema_issue(message, input) {
-    return { code: 'custom', message, input };
-}
-/** A workflow passes an input it was not given as ''; treat that (or blanks) as not given. */
-function given(schema) {
-    return preprocess((raw) => (typeof raw === 'string' ? raw.trim() || undefined : raw), schema);
-}
 const lowerCase = (text) => text.toLowerCase();
 function schema_guid(text = schemas_string()) {
     return text
@@ -10464,7 +10384,7 @@ const API_KEY_MISSING = 'is empty: the secret it names is not set in this reposi
     'secrets to Dependabot runs)';
 const apiKey = schemas_string({ error: API_KEY_MISSING })
     .max(512, 'is longer than 512 characters; is it the organization key?')
-    .refine(key => !CONTROL_CHARACTER.test(key), 'contains control characters (a line break?)')
+    .refine(key => !inputs_text/* CONTROL_CHARACTER */.g.test(key), 'contains control characters (a line break?)')
     .refine(key => !SPACE_CHARACTER.test(key), 'contains spaces; give the key alone')
     .refine(key => !NOT_HEADER_SAFE.test(key), 'contains characters other than visible ASCII, which an HTTP header cannot carry');
 const LATEST = {
@@ -10476,13 +10396,13 @@ function versionInput(text, ctx) {
     const latest = Object.hasOwn(LATEST, text.toLowerCase()) ? LATEST[text.toLowerCase()] : undefined;
     if (latest)
         return latest;
-    const prefix = (0,versions/* parseRange */.RC)(text);
+    const prefix = (0,version_order/* parseRange */.RC)(text);
     if (prefix)
         return { kind: 'range', range: text, prefix };
     // A typo of a range is refused rather than sent as an exact version: no one registers a
     // version like `1..x` or `1.x.2`, and sending it would spend a rate-limited request on a 404.
-    if ((0,versions/* isMalformedRange */.B9)(text)) {
-        ctx.addIssue(schema_issue(`${quote(text)} looks like a range but is not one: a range is one or more numbers ` +
+    if ((0,version_order/* isMalformedRange */.B9)(text)) {
+        ctx.addIssue(fields_issue(`${quote(text)} looks like a range but is not one: a range is one or more numbers ` +
             'followed by .x, .X or .* (1.0.0.x, 2.x)', text));
         return NEVER;
     }
@@ -10498,7 +10418,7 @@ const schema_version = schemas_string({ error: REQUIRED })
     error: iss => `${quote(iss.input)} is longer than ${MAX_VERSION_LENGTH} characters, the most this ` +
         'action accepts'
 })
-    .refine(text => !CONTROL_CHARACTER.test(text), {
+    .refine(text => !inputs_text/* CONTROL_CHARACTER */.g.test(text), {
     error: iss => `${quote(iss.input)} contains control characters (a line break or tab?), which a ` +
         `version cannot hold (${VERSION_EXPECTED})`
 })
@@ -10520,74 +10440,30 @@ const coordinationIds = schemas_string()
     .filter(item => item !== ''))
     .pipe(array(schema_guid()))
     .transform(ids => [...new Set(ids)]);
-const path = schemas_string().refine(text => !CONTROL_CHARACTER.test(text), {
+const path = schemas_string().refine(text => !inputs_text/* CONTROL_CHARACTER */.g.test(text), {
     error: iss => `${quote(iss.input)} contains control characters`
 });
-// Like core.getBooleanInput. Not z.stringbool: its failure stops the cross-input check below,
-// so a bad boolean would hide a deploy without a system.
-function schema_boolean() {
-    return schemas_enum([...TRUTHY, ...FALSY], {
-        error: iss => `${quote(iss.input)} is not a boolean (expected true or false)`
-    })
-        .transform(text => TRUTHY.includes(text));
-}
 const sha256 = schemas_string()
     .regex(SHA256_PATTERN, {
     error: iss => `${quote(iss.input)} is not a SHA-256 digest (expected 64 hexadecimal digits)`
 })
     .transform(lowerCase);
-const baseUrl = schemas_string().transform((text, ctx) => {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        ctx.addIssue(schema_issue(`${quoteUrl(text)} is not an absolute http:// or https:// URL`, text));
-        return NEVER;
-    }
-    const problems = [];
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        problems.push(`${quoteUrl(text)} uses ${url.protocol}; only http: and https: are accepted`);
-    }
-    if (url.username || url.password) {
-        problems.push('contains credentials (user:password@); give the API root without them');
-    }
-    if (url.search || url.hash || /[?#]/.test(text)) {
-        problems.push(`${quoteUrl(text)} has a query or fragment; give the API root only`);
-    }
-    for (const problem of problems)
-        ctx.addIssue(schema_issue(problem, text));
-    if (problems.length > 0)
-        return NEVER;
-    // `https://host/ns//` and `https://host/ns` both mean the API root /ns/.
-    url.pathname = `${url.pathname.replace(/\/+$/, '')}/`;
-    return url;
-});
-function schema_integer(min, max) {
-    return schemas_string().transform((text, ctx) => {
-        const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-        if (value >= min && value <= max)
-            return value;
-        ctx.addIssue(schema_issue(`${quote(text)} is not a whole number from ${min} to ${max}`, text));
-        return NEVER;
-    });
-}
 // Defaults are action.yml's, written as a workflow would, and validated like any given value.
 const fields = object({
     'api-key': given(apiKey),
     'catalog-id': given(schema_guid(schemas_string({ error: REQUIRED }))),
     version: given(schema_version),
-    'allow-prerelease': given(schema_boolean().prefault('false')),
+    'allow-prerelease': given(fields_boolean().prefault('false')),
     operation: given(operation.prefault('auto')),
     'coordination-id': given(coordinationIds.prefault('')),
     path: given(path.prefault('')),
-    extract: given(schema_boolean().prefault('false')),
-    cache: given(schema_boolean().prefault('true')),
+    extract: given(fields_boolean().prefault('false')),
+    cache: given(fields_boolean().prefault('true')),
     'expected-sha256': given(sha256.optional()),
     'base-url': given(baseUrl.prefault('https://api.dataminer.services')),
-    'max-attempts': given(schema_integer(1, 20).prefault('5')),
-    'max-wait-seconds': given(schema_integer(0, 21600).prefault('300')),
-    'timeout-seconds': given(schema_integer(1, 3600).prefault('60'))
+    'max-attempts': given(fields_integer(1, 20).prefault('5')),
+    'max-wait-seconds': given(fields_integer(0, 21600).prefault('300')),
+    'timeout-seconds': given(fields_integer(1, 3600).prefault('60'))
 });
 function hasProblemWith(issues, names) {
     return issues.some(({ path }) => path !== undefined && names.includes(path[0]));
@@ -10702,8 +10578,6 @@ function readInputs() {
 
 // EXTERNAL MODULE: ./src/dataminer/errors.ts
 var dataminer_errors = __nccwpck_require__(668);
-// EXTERNAL MODULE: ./src/core/format.ts
-var format = __nccwpck_require__(228);
 ;// CONCATENATED MODULE: ./src/core/summary/html.ts
 
 // The step summary is HTML (GitHub renders it like Markdown with HTML in it). Everything that
@@ -10863,7 +10737,7 @@ function run(dependencies = {}) {
             report.operation = settings.operation;
             report.catalogId = settings.catalogId;
             report.requestedVersion = settings.version;
-            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(618)]).then(__nccwpck_require__.bind(__nccwpck_require__, 982));
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(563)]).then(__nccwpck_require__.bind(__nccwpck_require__, 839));
             await perform(settings, report, scope, dependencies);
         },
         summary: error => renderSummary({ ...report, error })
@@ -10887,7 +10761,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_proces
 
 /***/ }),
 
-/***/ 601:
+/***/ 982:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");

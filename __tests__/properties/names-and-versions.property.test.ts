@@ -2,12 +2,9 @@
 // the version order (compareVersions) against the contract's Versions section.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { compareVersions, sortDescending } from '../../src/dataminer/catalog/versions.js'
-import {
-  isWindowsDeviceName,
-  packageFileName,
-  safeBaseName
-} from '../../src/core/files/file-name.js'
+import { compareVersions, sortDescending } from '../../src/dataminer/catalog/version-order.js'
+import { isWindowsDeviceName, safeBaseName } from '../../src/core/files/file-name.js'
+import { packageFileName } from '../../src/dataminer/download/package-file-name.js'
 import type { PackageType } from '../../src/dataminer/download/package-type.js'
 
 const RUNS = { numRuns: 400 }

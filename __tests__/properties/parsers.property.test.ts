@@ -2,7 +2,7 @@
 // rate-limit answer (src/http/retry-after.ts), and the versions list (parseVersionList).
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { parseVersionList } from '../../src/dataminer/catalog/versions.js'
+import { parseVersionList } from '../../src/dataminer/catalog/versions-answer.js'
 import { VersionsAnswerError } from '../../src/dataminer/errors.js'
 import { parseRetryAfter, waitNamedInBody } from '../../src/core/http/retry-after.js'
 

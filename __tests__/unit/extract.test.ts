@@ -20,8 +20,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { CancelScope } from '../../src/core/step/cancel-scope.js'
+import { differenceFrom } from '../../src/core/zip/folder-difference.js'
 import {
-  differenceFrom,
   extractedFolderFor,
   planExtraction,
   unpackToStaging,
@@ -130,7 +130,7 @@ async function withArchive<T>(zipPath: string, use: (archive: ZipArchive) => Pro
 }
 
 /** Plans and unpacks, as the download does; returns the staging folder. */
-async function planAndUnpack(zipPath: string, scope = new CancelScope()) {
+async function planAndUnpack(zipPath: string, scope = new CancelScope('dataminer-catalog')) {
   return withArchive(zipPath, async archive => {
     const plan = planExtraction(archive.entries, NAME)
     const unpacked = await unpackToStaging(archive, plan, destination, NAME, scope)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
+import { packageFileName } from '../../src/dataminer/download/package-file-name.js'
 import {
-  packageFileName,
   fileNameFromContentDisposition,
   isWindowsDeviceName,
   safeBaseName

@@ -34,7 +34,8 @@ jest.unstable_mockModule('node:fs/promises', () => ({
   }
 }))
 
-const { placeFile, placeFolder, assertSameFolder } = await import('../../src/core/files/publish.js')
+const { placeFile } = await import('../../src/core/files/place-file.js')
+const { placeFolder, assertSameFolder } = await import('../../src/core/zip/place-folder.js')
 const { planExtraction, unpackToStaging } = await import('../../src/core/zip/extract.js')
 const { ZipArchive } = await import('../../src/core/zip/zip-archive.js')
 const { CancelScope } = await import('../../src/core/step/cancel-scope.js')

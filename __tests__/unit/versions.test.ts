@@ -7,11 +7,11 @@ import {
   isPrerelease,
   parseRange,
   parseVersion,
-  parseVersionList,
   pickHighest,
   pickLatest,
   sortDescending
-} from '../../src/dataminer/catalog/versions.js'
+} from '../../src/dataminer/catalog/version-order.js'
+import { parseVersionList } from '../../src/dataminer/catalog/versions-answer.js'
 
 // Realistic lists, each in ascending order as the contract's *Versions* section orders them.
 const CONNECTOR_BUILDS = [

@@ -3,10 +3,9 @@ import path from 'node:path'
 import type { CancelScope } from '../core/step/cancel-scope.js'
 import { CatalogClient } from './catalog/client.js'
 import { resolveVersion } from './catalog/resolve-version.js'
-import { deployToSystems } from './deploy/deploy.js'
+import { assertAllAccepted, deployToSystems } from './deploy/deploy.js'
 import { PackageCache } from './download/package-cache.js'
 import { downloadPackage } from './download/download.js'
-import { DeployFailedError } from './errors.js'
 import { ApiRequester } from './catalog/requester.js'
 import { StepBudget } from '../core/http/step-budget.js'
 import type { Settings } from './inputs/schema.js'
@@ -75,15 +74,7 @@ export async function perform(
       )
       report.deployments = results
       setDeployOutputs(version, results)
-      const failures = results
-        .filter(r => r.error)
-        .map(r => ({ coordinationId: r.coordinationId, error: r.error! }))
-      if (failures.length === 1 && results.length === 1) throw failures[0].error
-      if (failures.length) throw new DeployFailedError(failures, results.length)
-      log.info(
-        `The API accepted ${results.length} deployment(s). It reports no installation status for organization keys: ` +
-          "follow them on each system's Deployments page in the dataminer.services Admin app."
-      )
+      assertAllAccepted(results)
     }
   } finally {
     setRequestOutputs(budget)

@@ -1,6 +1,7 @@
-import { lstat, mkdir, stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { ActionError } from '../step/errors.js'
+import { pathExists } from './exists.js'
 
 /**
  * Creates the download folder and any missing parent, one level at a time. Not mkdir's own
@@ -31,7 +32,7 @@ async function createFolder(folder: string, depth = 0): Promise<void> {
     const parent = path.dirname(folder)
     if (code !== 'ENOENT' || parent === folder || depth > 100) throw error
     // Only a parent that is really missing is created; one that exists means mkdir cannot.
-    if (await exists(parent)) throw error
+    if (await pathExists(parent)) throw error
     await createFolder(parent, depth + 1)
     await mkdir(folder).catch(async (again: NodeJS.ErrnoException) => {
       if (again.code !== 'EEXIST') throw again
@@ -47,8 +48,4 @@ async function assertFolder(folder: string): Promise<void> {
     `The folder for the download, ${folder}, cannot be created: a file is in the way.`,
     'Set path to a folder, or move the file away; the action does not replace it.'
   )
-}
-
-async function exists(target: string): Promise<boolean> {
-  return (await lstat(target).catch(() => undefined)) !== undefined
 }

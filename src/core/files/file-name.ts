@@ -1,7 +1,5 @@
-// Names for the downloaded package. A server-sent name is untrusted: it must only ever become a
-// plain file name inside the destination folder, on Linux, Windows and macOS alike.
-
-import { extensionOf, type PackageType } from '../../dataminer/download/package-type.js'
+// Names for downloaded files. A server-sent name is untrusted: it must only ever become a plain
+// file name inside the destination folder, on Linux, Windows and macOS alike.
 
 const MAX_NAME_BYTES = 200
 /** Longer "extensions" are not worth keeping whole when a name has to be shortened. */
@@ -11,7 +9,6 @@ const MAX_EXTENSION_BYTES = 32
 const INVISIBLE_OR_CONTROL = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu
 /** Characters Windows does not allow in a file name. */
 export const FORBIDDEN_ON_WINDOWS = /[<>:"|?*]/
-const PACKAGE_EXTENSION = /\.(dmapp|dmprotocol|zip)$/i
 // Windows opens a device, not a file, for these names, whatever follows the first dot.
 const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])$/i
 
@@ -41,39 +38,14 @@ export function safeBaseName(raw: string): string | undefined {
   return capLength(name) || undefined
 }
 
-/**
- * The package's file name: the server's name reduced to a safe base name, or, when it sends none
- * (or nothing of it is usable), `${catalogId}-${version}`; never starting with a dot, and always
- * ending in the extension the contents call for, whatever extension the server gave.
- */
-export function packageFileName(
-  sentName: string | undefined,
-  catalogId: string,
-  version: string,
-  packageType: PackageType
-): string {
-  // Separators inside the parts would otherwise make safeBaseName drop everything before them.
-  const part = (value: string) => value.replace(/[/\\]/g, '_')
-  const stem =
-    (sentName === undefined ? '' : stemOf(sentName)) ||
-    stemOf(`${part(catalogId)}-${part(version)}`) ||
-    'package'
-  return safeBaseName(stem + extensionOf(packageType)) ?? `package${extensionOf(packageType)}`
-}
-
-/** A safe name without leading dots and without a package extension; '' when none is left. */
-function stemOf(raw: string): string {
-  const safe = (safeBaseName(raw) ?? '').replace(/^[\s.]+/u, '')
-  return trimName(safe.replace(PACKAGE_EXTENSION, ''))
-}
-
 /** True for CON, nul.txt, Com1.tar.gz and the like, which Windows maps to devices. */
 export function isWindowsDeviceName(name: string): boolean {
   const stem = name.split('.')[0].trimEnd()
   return WINDOWS_DEVICE_NAME.test(stem)
 }
 
-function trimName(name: string): string {
+/** The name without leading spaces, nor trailing dots and spaces (which Windows drops). */
+export function trimName(name: string): string {
   return name.replace(/^\s+/u, '').replace(/[\s.]+$/u, '')
 }
 

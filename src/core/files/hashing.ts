@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { streamed } from '../memory.js'
+import { collectAfterStreaming } from '../memory.js'
 
 /** The SHA-256 and size of bytes fed to it in order. */
 export class ContentDigest {
@@ -21,17 +21,31 @@ export class ContentDigest {
   }
 }
 
-/** Passes bytes through while computing their SHA-256 and counting them. */
+/**
+ * Passes bytes through while computing their SHA-256 and counting them. `firstStage`: it is the
+ * first stage of its pipeline, so it is the one to count the bytes for memory (core/memory.ts);
+ * behind another stage that counts them (the download's watchdog), it must not count them again.
+ */
 export class HashingCounter extends Transform {
-  constructor(readonly digest: ContentDigest = new ContentDigest()) {
+  constructor(
+    readonly digest: ContentDigest = new ContentDigest(),
+    private readonly firstStage = true
+  ) {
     super()
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.digest.update(chunk)
-    streamed(chunk.length)
+    if (this.firstStage) collectAfterStreaming(chunk.length)
     done(null, chunk)
   }
+}
+
+/** The SHA-256 of a file's content, lowercase hex. */
+export async function sha256OfFile(filePath: string): Promise<string> {
+  const digest = new ContentDigest()
+  for await (const chunk of createReadStream(filePath)) digest.update(chunk as Buffer)
+  return digest.hex()
 }
 
 /** Copies a file while hashing it; the destination must not exist yet, and is removed on failure. */

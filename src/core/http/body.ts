@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { Transform, type TransformCallback } from 'node:stream'
 import { TransportError } from './errors.js'
-import { streamed } from '../memory.js'
+import { collectAfterStreaming } from '../memory.js'
 
 /**
  * A pass-through stream that fails with a timeout when no bytes arrive for `idleMs`, and counts
@@ -36,7 +36,7 @@ export class IdleWatchdog extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.timer.refresh()
     this.bytes += chunk.length
-    streamed(chunk.length)
+    collectAfterStreaming(chunk.length)
     this.options.tap?.(chunk)
     done(null, chunk)
   }

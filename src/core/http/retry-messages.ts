@@ -1,6 +1,6 @@
 // What the retry loop says: a line per wait, and the final error when it gives up.
 import { HttpStatusError, RateLimitError, TransportError } from './errors.js'
-import { formatDuration, formatInstant } from '../format.js'
+import { capitalize, formatDuration, formatInstant } from '../format.js'
 import type { RateLimitPolicy } from './retry-policy.js'
 import type { StepBudget } from './step-budget.js'
 
@@ -95,10 +95,6 @@ export function waitTooLong(
     failure.error.requestSent,
     { cause: failure.error, hint: failure.error.hint }
   )
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 function withoutFullStop(text: string): string {

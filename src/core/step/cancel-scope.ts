@@ -11,6 +11,9 @@ export class CancelScope {
   private readonly controller = new AbortController()
   private readonly paths = new Set<string>()
 
+  /** `owner` names the action in the temporary paths it writes (core/files/partial-path.ts). */
+  constructor(readonly owner = 'action') {}
+
   get signal(): AbortSignal {
     return this.controller.signal
   }

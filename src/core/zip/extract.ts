@@ -1,10 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { crc32 } from 'node:zlib'
+import { CONTROL_CHARACTER } from '../inputs/text.js'
+import { partialPathIn, WRITE_BATCH_BYTES } from '../files/partial-path.js'
 import type { CancelScope } from '../step/cancel-scope.js'
 import { ActionError } from '../step/errors.js'
 import { UnsafeArchiveError } from './errors.js'
@@ -14,15 +13,13 @@ import { FORBIDDEN_ON_WINDOWS, isWindowsDeviceName } from '../files/file-name.js
 export interface UnpackedFolder {
   /** A hidden folder beside the destination, listed in the scope until it is renamed or removed. */
   staging: string
+  /** Files written (folders not counted). */
   files: number
+  /** Bytes written. */
   bytes: number
 }
 
 const LISTED_PROBLEMS = 5
-const CONTROL_CHARACTER = /\p{Cc}/u
-const RENAME_ATTEMPTS = 5
-// As for downloads: chunks pile up while a write is in flight and go out in one writev.
-const WRITE_BATCH_BYTES = 1024 * 1024
 
 /** The folder a package is unpacked into: beside it, named after it without its extension. */
 export function extractedFolderFor(filePath: string): string {
@@ -42,7 +39,7 @@ export async function unpackToStaging(
   packageName: string,
   scope: CancelScope
 ): Promise<UnpackedFolder> {
-  const staging = path.join(path.dirname(destination), `.dataminer-catalog-${randomUUID()}.partial`)
+  const staging = partialPathIn(path.dirname(destination), scope.owner)
   const untrack = scope.track(staging)
   try {
     await mkdir(staging)
@@ -69,76 +66,6 @@ function unpackError(error: unknown, packageName: string): Error {
   return new ActionError(`Could not unpack the package ${packageName}: ${message}`, undefined, {
     cause: error
   })
-}
-
-/**
- * Whether `dir` holds exactly what the plan would write, the same folders and files with the same
- * bytes and nothing else: undefined when it does, else the first difference found. This is how
- * the action recognises a folder it unpacked earlier from the same package. With `unpacked` (the
- * package unpacked beside it), files are compared by SHA-256 with their unpacked copies; without
- * it, by size and CRC-32, a quick check to fail early that a crafted file could pass.
- */
-export async function differenceFrom(
-  dir: string,
-  plan: PlannedEntry[],
-  unpacked?: string
-): Promise<string | undefined> {
-  const files = new Map<string, ZipEntry>()
-  const folders = new Set<string>()
-  for (const { entry, segments } of plan) {
-    for (let i = 1; i < segments.length; i++) folders.add(segments.slice(0, i).join('/'))
-    if (segments.length === 0) continue
-    if (entry.isDirectory) folders.add(segments.join('/'))
-    else files.set(segments.join('/'), entry)
-  }
-  const seen = new Set<string>()
-  const sameFile = async (name: string, entry: ZipEntry): Promise<boolean> => {
-    const full = path.join(dir, name)
-    if ((await lstat(full)).size !== entry.uncompressedSize) return false
-    if (unpacked === undefined) return (await fileCrc32(full)) === entry.crc32
-    return (await fileSha256(full)) === (await fileSha256(path.join(unpacked, name)))
-  }
-  const walk = async (relative: string): Promise<string | undefined> => {
-    for (const item of await readdir(path.join(dir, relative), { withFileTypes: true })) {
-      const name = relative ? `${relative}/${item.name}` : item.name
-      seen.add(name)
-      if (item.isDirectory()) {
-        if (!folders.has(name))
-          return `it holds a folder ${JSON.stringify(name)} that the package does not`
-        const inner = await walk(name)
-        if (inner) return inner
-      } else if (item.isFile()) {
-        const entry = files.get(name)
-        if (!entry) return `it holds a file ${JSON.stringify(name)} that the package does not`
-        if (!(await sameFile(name, entry)))
-          return `its file ${JSON.stringify(name)} differs from the package's`
-      } else {
-        return `${JSON.stringify(name)} in it is not a plain file or folder`
-      }
-    }
-    return undefined
-  }
-  const difference = await walk('')
-  if (difference) return difference
-  for (const name of files.keys()) {
-    if (!seen.has(name)) return `it lacks the package's file ${JSON.stringify(name)}`
-  }
-  for (const name of folders) {
-    if (!seen.has(name)) return `it lacks the package's folder ${JSON.stringify(name)}`
-  }
-  return undefined
-}
-
-async function fileSha256(filePath: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
-
-async function fileCrc32(filePath: string): Promise<number> {
-  let crc = 0
-  for await (const chunk of createReadStream(filePath)) crc = crc32(chunk as Buffer, crc)
-  return crc
 }
 
 export interface PlannedEntry {
@@ -280,19 +207,4 @@ function resolveInside(root: string, segments: string[], entryName: string): str
     )
   }
   return target
-}
-
-/** On Windows a virus scanner can briefly hold a fresh folder open, failing the rename. */
-export async function renameWithRetry(from: string, to: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await rename(from, to)
-      return
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      const transient = code === 'EPERM' || code === 'EACCES' || code === 'EBUSY'
-      if (!transient || attempt >= RENAME_ATTEMPTS) throw error
-      await sleep(100 * attempt)
-    }
-  }
 }

@@ -5,7 +5,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import { crc32 } from 'node:zlib'
 import yauzl from 'yauzl'
 import { UnsafeArchiveError } from './errors.js'
-import { streamed } from '../memory.js'
+import { collectAfterStreaming } from '../memory.js'
 
 export interface ZipEntry {
   /** As stored, separators included (`\` as well as `/`), for the action's own checks. */
@@ -165,7 +165,7 @@ class CrcVerifier extends Transform {
       return
     }
     this.crc = crc32(chunk, this.crc)
-    streamed(chunk.length)
+    collectAfterStreaming(chunk.length)
     done(null, chunk)
   }
 

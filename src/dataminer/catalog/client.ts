@@ -8,12 +8,11 @@ import type { ApiResponse, Requester } from '../../core/http/request.js'
 import { redact } from '../../core/secrets.js'
 import { explainFailure, type CatalogOperation } from './hints.js'
 import { deployUrl, downloadUrl, versionsUrl } from './routes.js'
-import { parseVersionList } from './versions.js'
+import { parseVersionList } from './versions-answer.js'
 
 export interface DeployAnswer {
   deploymentId: string
   attempts: number
-  method: 'POST' | 'GET'
 }
 
 /** The Key Catalog API as the action uses it: three calls, each mapped to errors people can act on. */
@@ -75,7 +74,7 @@ export class CatalogClient {
     return this.run(operation, async () => {
       try {
         const answer = await send('POST')
-        return { deploymentId: answer.value, attempts: answer.attempts, method: 'POST' as const }
+        return { deploymentId: answer.value, attempts: answer.attempts }
       } catch (error) {
         if (!(error instanceof HttpStatusError) || error.status !== 405) throw error
         log.info(
@@ -84,8 +83,7 @@ export class CatalogClient {
         const answer = await send('GET')
         return {
           deploymentId: answer.value,
-          attempts: (error.attempts ?? 1) + answer.attempts,
-          method: 'GET' as const
+          attempts: (error.attempts ?? 1) + answer.attempts
         }
       }
     })

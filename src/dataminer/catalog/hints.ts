@@ -1,4 +1,4 @@
-import { ActionError } from '../../core/step/errors.js'
+import { ActionError, toError } from '../../core/step/errors.js'
 import { CatalogError } from '../errors.js'
 import { HttpStatusError, RateLimitError, TransportError } from '../../core/http/errors.js'
 import { PackageError } from '../../core/files/errors.js'
@@ -48,7 +48,7 @@ function explain(operation: CatalogOperation, error: unknown): Error {
     })
   }
   if (error instanceof ActionError) return error
-  return error instanceof Error ? error : new Error(String(error))
+  return toError(error)
 }
 
 function explainStatus(operation: CatalogOperation, error: HttpStatusError): CatalogError {

@@ -1,4 +1,5 @@
 import * as log from '../../core/step/log.js'
+import { capitalize, shorten } from '../../core/format.js'
 import { ActionError } from '../../core/step/errors.js'
 import { describeVersionRequest, type VersionRequest } from './version-request.js'
 import type { CatalogClient } from './client.js'
@@ -8,7 +9,7 @@ import {
   pickHighest,
   sortDescending,
   type Selection
-} from './versions.js'
+} from './version-order.js'
 
 const SHOWN_VERSIONS = 5
 const SHOWN_LENGTH = 60
@@ -120,7 +121,7 @@ function showList(versions: readonly string[]): string {
 
 /** A version as shown in a message: plain when it is plain, quoted otherwise. */
 function show(version: string): string {
-  const short = version.length > SHOWN_LENGTH ? `${version.slice(0, SHOWN_LENGTH - 3)}...` : version
+  const short = shorten(version, SHOWN_LENGTH)
   return /^[\w.+-]+$/.test(short) ? short : JSON.stringify(short)
 }
 
@@ -139,8 +140,4 @@ function suggestRange(versions: readonly string[], includePrereleases: boolean) 
 function joinWithOr(items: string[]): string {
   if (items.length < 2) return items.join('')
   return `${items.slice(0, -1).join(', ')}, or ${items[items.length - 1]}`
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
 }

@@ -2,6 +2,7 @@ import * as log from '../../core/step/log.js'
 import type { CatalogClient } from '../catalog/client.js'
 import type { CancelScope } from '../../core/step/cancel-scope.js'
 import { ActionError, toError } from '../../core/step/errors.js'
+import { DeployFailedError } from '../errors.js'
 
 export interface SystemDeployment {
   coordinationId: string
@@ -46,4 +47,20 @@ export async function deployToSystems(
 
 function attemptsOf(error: Error): number {
   return error instanceof ActionError && error.attempts !== undefined ? error.attempts : 1
+}
+
+/**
+ * The deploy's outcome: nothing when the API accepted every system; else the one system's own
+ * error, or a DeployFailedError naming each system that failed.
+ */
+export function assertAllAccepted(results: SystemDeployment[]): void {
+  const failures = results
+    .filter(r => r.error)
+    .map(r => ({ coordinationId: r.coordinationId, error: r.error! }))
+  if (failures.length === 1 && results.length === 1) throw failures[0].error
+  if (failures.length) throw new DeployFailedError(failures, results.length)
+  log.info(
+    `The API accepted ${results.length} deployment(s). It reports no installation status for organization keys: ` +
+      "follow them on each system's Deployments page in the dataminer.services Admin app."
+  )
 }

@@ -1,15 +1,12 @@
-import * as log from '../../core/step/log.js'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
-import type { CancelScope } from '../../core/step/cancel-scope.js'
-import type { CatalogClient } from '../catalog/client.js'
-import { ActionError } from '../../core/step/errors.js'
-import { IntegrityError } from '../../core/files/errors.js'
-import { formatBytes } from '../../core/format.js'
-import { ZipArchive } from '../../core/zip/zip-archive.js'
-import type { PackageCache } from './package-cache.js'
-import { copyWithDigest } from '../../core/files/hashing.js'
+import { CreatedPaths } from '../../core/files/created-paths.js'
 import { ensureDestinationFolder } from '../../core/files/destination-folder.js'
+import { IntegrityError } from '../../core/files/errors.js'
+import { placeFile } from '../../core/files/place-file.js'
+import { formatBytes } from '../../core/format.js'
+import type { CancelScope } from '../../core/step/cancel-scope.js'
+import * as log from '../../core/step/log.js'
 import {
   extractedFolderFor,
   planExtraction,
@@ -17,21 +14,17 @@ import {
   type PlannedEntry,
   type UnpackedFolder
 } from '../../core/zip/extract.js'
-import { fileNameFromContentDisposition, packageFileName } from '../../core/files/file-name.js'
-import { checkPackage } from './package-check.js'
+import { assertSameFolder, placeFolder } from '../../core/zip/place-folder.js'
+import { ZipArchive } from '../../core/zip/zip-archive.js'
+import type { CatalogClient } from '../catalog/client.js'
+import { fetchFromApi } from './from-api.js'
+import { takeFromCache } from './from-cache.js'
+import type { PackageCache } from './package-cache.js'
+import { packageFileName } from './package-file-name.js'
 import type { PackageType } from './package-type.js'
-import { assertSameFolder, placeFile, placeFolder } from '../../core/files/publish.js'
-import { saveBodyToTempFile, temporaryPathIn } from '../../core/files/save-stream.js'
+import type { DownloadRequest, ReadyPackage } from './ready-package.js'
 
-export interface DownloadRequest {
-  catalogId: string
-  version: string
-  /** Absolute destination folder. */
-  destination: string
-  expectedSha256?: string
-  extract: boolean
-  timeoutMs: number
-}
+export type { DownloadRequest } from './ready-package.js'
 
 export interface DownloadResult {
   version: string
@@ -46,16 +39,11 @@ export interface DownloadResult {
   attempts: number
 }
 
-/** A complete, checked package in a temporary file of the destination folder. */
-interface ReadyPackage {
-  tempPath: string
-  /** The name the server sent, or the cached entry's; still to be made safe. */
-  sentName?: string
-  size: number
-  sha256: string
-  packageType: PackageType
-  cacheHit: boolean
-  attempts: number
+/** The package unpacked beside its final path, not yet in place. */
+interface Unpacked {
+  extractedPath: string
+  plan: PlannedEntry[]
+  folder: UnpackedFolder
 }
 
 /**
@@ -76,35 +64,13 @@ export async function downloadPackage(
     (await fetchFromApi(request, client, scope))
 
   const created = new CreatedPaths(scope)
-  let unpacked: UnpackedFolder | undefined
+  let unpacked: Unpacked | undefined
   try {
     assertExpectedDigest(request, ready.sha256)
-    const fileName = packageFileName(
-      ready.sentName,
-      request.catalogId,
-      request.version,
-      ready.packageType
-    )
-    if (ready.sentName !== undefined && ready.sentName !== fileName && !ready.cacheHit)
-      log.info(
-        `The server's file name ${JSON.stringify(ready.sentName)} is saved as ${JSON.stringify(fileName)}.`
-      )
+    const fileName = nameOf(ready, request)
     const name = packageName(fileName, request)
     const finalPath = path.join(request.destination, fileName)
-
-    let extractedPath: string | undefined
-    let plan: PlannedEntry[] | undefined
-    if (request.extract) {
-      extractedPath = extractedFolderFor(finalPath)
-      const archive = await ZipArchive.open(ready.tempPath)
-      try {
-        plan = planExtraction(archive.entries, name)
-        await assertSameFolder(extractedPath, plan, name)
-        unpacked = await unpackToStaging(archive, plan, extractedPath, name, scope)
-      } finally {
-        archive.close()
-      }
-    }
+    if (request.extract) unpacked = await unpackBeside(ready.tempPath, finalPath, name, scope)
 
     const file = await placeFile(ready.tempPath, finalPath, ready, name)
     if (file === 'created') created.add(finalPath)
@@ -112,32 +78,21 @@ export async function downloadPackage(
       log.info(`${fileName} was already there with the same content; kept it.`)
     else log.info(`Saved ${fileName} (${formatBytes(ready.size)}, SHA-256 ${ready.sha256}).`)
 
-    if (unpacked && extractedPath && plan) {
-      const folder = await placeFolder(unpacked.staging, extractedPath, plan, name)
+    const extractedPath = unpacked?.extractedPath
+    if (unpacked) {
+      const { folder, plan, extractedPath: target } = unpacked
+      const placed = await placeFolder(folder.staging, target, plan, name)
       unpacked = undefined
-      if (folder === 'created') created.add(extractedPath)
+      if (placed === 'created') created.add(target)
       log.info(
-        folder === 'created'
-          ? `Unpacked ${countFiles(plan)} file(s) into ${extractedPath}.`
-          : `${extractedPath} already held exactly the package's files; kept it.`
+        placed === 'created'
+          ? `Unpacked ${folder.files} file(s) into ${target}.`
+          : `${target} already held exactly the package's files; kept it.`
       )
     }
 
-    if (cache && !ready.cacheHit) {
-      const stored = await cache.store(
-        finalPath,
-        {
-          catalogId: request.catalogId,
-          version: request.version,
-          fileName,
-          size: ready.size,
-          sha256: ready.sha256,
-          packageType: ready.packageType
-        },
-        scope
-      )
-      if (stored) log.info('Added the package to the tool cache for later runs on this runner.')
-    }
+    if (cache && !ready.cacheHit)
+      await addToCache(cache, finalPath, fileName, ready, request, scope)
     scope.throwIfCancelled()
     created.keep()
 
@@ -154,71 +109,10 @@ export async function downloadPackage(
     }
   } catch (error) {
     await rm(ready.tempPath, { force: true })
-    if (unpacked) await rm(unpacked.staging, { recursive: true, force: true })
+    if (unpacked) await rm(unpacked.folder.staging, { recursive: true, force: true })
     await created.removeAll()
     scope.throwIfCancelled()
     throw error
-  }
-}
-
-/** `"App 1.0.0.1.dmapp" (item <id>, version 1.0.0.1)`: how messages name the package. */
-function packageName(fileName: string, request: DownloadRequest): string {
-  return `${JSON.stringify(fileName)} (item ${request.catalogId}, version ${request.version})`
-}
-
-/** What this run has put at the destination; removed again if the run fails or is cancelled. */
-class CreatedPaths {
-  private readonly paths: { path: string; untrack: () => void }[] = []
-
-  constructor(private readonly scope: CancelScope) {}
-
-  add(target: string): void {
-    this.paths.push({ path: target, untrack: this.scope.track(target) })
-  }
-
-  /** The run succeeded: what it created stays. */
-  keep(): void {
-    for (const { untrack } of this.paths) untrack()
-    this.paths.length = 0
-  }
-
-  async removeAll(): Promise<void> {
-    for (const { path: target, untrack } of this.paths.reverse()) {
-      await rm(target, { recursive: true, force: true })
-      untrack()
-    }
-    this.paths.length = 0
-  }
-}
-
-function countFiles(plan: PlannedEntry[]): number {
-  return plan.filter(({ entry }) => !entry.isDirectory).length
-}
-
-async function fetchFromApi(
-  request: DownloadRequest,
-  client: CatalogClient,
-  scope: CancelScope
-): Promise<ReadyPackage> {
-  const answer = await client.download(request.catalogId, request.version, async response => {
-    const saved = await saveBodyToTempFile(response, request.destination, request.timeoutMs, scope)
-    try {
-      const { packageType } = await checkPackage(saved.tempPath, saved.contentType)
-      return { ...saved, packageType }
-    } catch (error) {
-      await rm(saved.tempPath, { force: true })
-      throw error
-    }
-  })
-  const saved = answer.value
-  return {
-    tempPath: saved.tempPath,
-    sentName: fileNameFromContentDisposition(saved.contentDisposition),
-    size: saved.size,
-    sha256: saved.sha256,
-    packageType: saved.packageType,
-    cacheHit: false,
-    attempts: answer.attempts
   }
 }
 
@@ -231,50 +125,70 @@ function assertExpectedDigest(request: DownloadRequest, sha256: string): void {
   }
 }
 
-/** Copies the cached package next to the destination, verifying it on the way; undefined on a miss. */
-async function takeFromCache(
-  request: DownloadRequest,
-  cache: PackageCache,
-  scope: CancelScope
-): Promise<ReadyPackage | undefined> {
-  const hit = await cache.lookup(request.catalogId, request.version)
-  if (!hit) {
-    log.info(`Version ${request.version} is not in the tool cache yet.`)
-    return undefined
-  }
-  const tempPath = temporaryPathIn(request.destination)
-  const untrack = scope.track(tempPath)
-  try {
-    const copy = await copyWithDigest(hit.filePath, tempPath, scope.signal)
-    if (copy.sha256 !== hit.entry.sha256) {
-      await rm(tempPath, { force: true })
-      untrack()
-      log.warning('The cached copy of this version is damaged; downloading it again.')
-      await cache.evict(request.catalogId, request.version)
-      return undefined
-    }
-    const { packageType } = await checkPackage(tempPath)
-    log.info(`Found version ${request.version} in the tool cache: no download request needed.`)
-    return {
-      tempPath,
-      sentName: hit.entry.fileName,
-      size: copy.size,
-      sha256: copy.sha256,
-      packageType,
-      cacheHit: true,
-      attempts: 0
-    }
-  } catch (error) {
-    await rm(tempPath, { force: true })
-    untrack()
-    scope.throwIfCancelled()
-    // Another run on this runner may replace the entry while this one reads it (ENOENT).
-    const vanished = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    if (!(error instanceof ActionError) && !vanished) throw error
-    log.warning(
-      `The cached copy of this version cannot be used (${(error as Error).message}); downloading it again.`
+/** The package's safe file name; says so when it is not the name the server sent. */
+function nameOf(ready: ReadyPackage, request: DownloadRequest): string {
+  const fileName = packageFileName(
+    ready.sentName,
+    request.catalogId,
+    request.version,
+    ready.packageType
+  )
+  if (ready.sentName !== undefined && ready.sentName !== fileName && !ready.cacheHit)
+    log.info(
+      `The server's file name ${JSON.stringify(ready.sentName)} is saved as ${JSON.stringify(fileName)}.`
     )
-    if (!vanished) await cache.evict(request.catalogId, request.version)
-    return undefined
+  return fileName
+}
+
+/** `"App 1.0.0.1.dmapp" (item <id>, version 1.0.0.1)`: how messages name the package. */
+function packageName(fileName: string, request: DownloadRequest): string {
+  return `${JSON.stringify(fileName)} (item ${request.catalogId}, version ${request.version})`
+}
+
+/** Checks the package's entries and unpacks it into a staging folder beside its final path. */
+async function unpackBeside(
+  packagePath: string,
+  finalPath: string,
+  name: string,
+  scope: CancelScope
+): Promise<Unpacked> {
+  const extractedPath = extractedFolderFor(finalPath)
+  const archive = await ZipArchive.open(packagePath)
+  try {
+    const plan = planExtraction(archive.entries, name)
+    await assertSameFolder(extractedPath, plan, name)
+    const folder = await unpackToStaging(archive, plan, extractedPath, name, scope)
+    return { extractedPath, plan, folder }
+  } finally {
+    archive.close()
   }
+}
+
+/** Failing to cache never fails the step: the download itself is fine. */
+async function addToCache(
+  cache: PackageCache,
+  finalPath: string,
+  fileName: string,
+  ready: ReadyPackage,
+  request: DownloadRequest,
+  scope: CancelScope
+): Promise<void> {
+  const entry = {
+    catalogId: request.catalogId,
+    version: request.version,
+    fileName,
+    size: ready.size,
+    sha256: ready.sha256,
+    packageType: ready.packageType
+  }
+  try {
+    await cache.store(finalPath, entry, scope)
+  } catch (error) {
+    scope.throwIfCancelled()
+    log.warning(
+      `Could not add the package to the tool cache (${(error as Error).message}); the download itself is fine.`
+    )
+    return
+  }
+  log.info('Added the package to the tool cache for later runs on this runner.')
 }

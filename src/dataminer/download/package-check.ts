@@ -6,22 +6,15 @@ import { formatBytes } from '../../core/format.js'
 import { readZipEntries, startsLikeZip, type ZipEntry } from '../../core/zip/zip-archive.js'
 import { packageTypeOf, type PackageType } from './package-type.js'
 
-export interface CheckedPackage {
-  packageType: PackageType
-  entries: ZipEntry[]
-}
-
 const PREVIEW_BYTES = 4096
 
 /**
- * Reads a downloaded file's zip directory: a package is a readable zip archive. Anything else (an
+ * Reads a downloaded file's zip directory, and says what type of package it is: a package is a
+ * readable zip archive. Anything else (an
  * HTML or JSON page from a proxy or portal, a truncated archive) throws a PackageError that shows
  * what arrived instead.
  */
-export async function checkPackage(
-  filePath: string,
-  contentType?: string
-): Promise<CheckedPackage> {
+export async function checkPackage(filePath: string, contentType?: string): Promise<PackageType> {
   const preview = await readPreview(filePath)
   if (!startsLikeZip(preview.bytes)) {
     throw notAPackage(
@@ -40,7 +33,7 @@ export async function checkPackage(
     throw error
   }
   const files = entries.filter(entry => !entry.isDirectory).map(entry => entry.name)
-  return { packageType: packageTypeOf(files), entries }
+  return packageTypeOf(files)
 }
 
 function notAPackage(what: string): PackageError {

@@ -1,8 +1,10 @@
 import { z } from 'zod'
-import { isMalformedRange, parseRange } from '../catalog/versions.js'
+import { isMalformedRange, parseRange } from '../catalog/version-order.js'
 import { describeVersionRequest, type VersionRequest } from '../catalog/version-request.js'
 import { InputError } from '../../core/step/errors.js'
 import { redact, withSecrets } from '../../core/secrets.js'
+import { baseUrl, boolean, given, integer, issue, quote } from '../../core/inputs/fields.js'
+import { CONTROL_CHARACTER } from '../../core/inputs/text.js'
 
 /** Every input declared in action.yml, in the order they are validated and reported. */
 export const INPUT_NAMES = [
@@ -60,47 +62,16 @@ const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 const GUID_EXPECTED =
   'expected 8-4-4-4-12 hexadecimal digits, like 2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37'
 const SHA256_PATTERN = /^[0-9a-f]{64}$/i
-const CONTROL_CHARACTER = /\p{Cc}/u
 // In a `u` regex a surrogate pair is one code point, so this finds only lone halves.
 const LONE_SURROGATE = /[\ud800-\udfff]/u
 const SPACE_CHARACTER = /[\p{Z}\ufeff]/u
 // Anything an HTTP header value cannot carry that the control and space checks do not report.
 const NOT_HEADER_SAFE = /[^\p{Cc}\p{Z}\ufeff\x21-\x7e]/u
-const TRUTHY = ['true', 'True', 'TRUE']
-const FALSY = ['false', 'False', 'FALSE']
-const MAX_SHOWN_LENGTH = 60
 const REQUIRED = 'is required but was not given'
 const MAX_VERSION_LENGTH = 128
 const VERSION_EXPECTED =
   'expected a version as registered (1.0.0.1, 2.0.0-CU1), latest, latest-prerelease, or a ' +
   'range such as 1.0.0.x'
-
-/**
- * A value as shown in a message: the key hidden (see parseInputs), trimmed, shortened, quoted,
- * control characters escaped. The key goes first, so no shortened or escaped part of it shows.
- */
-function quote(value: unknown): string {
-  const text = redact(String(value)).trim()
-  const short = text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH - 3)}...` : text
-  return JSON.stringify(short)
-}
-
-/** A URL as shown in a message, with any user:password@ part hidden. */
-function quoteUrl(value: unknown): string {
-  return quote(String(value).replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1***@'))
-}
-
-function issue(message: string, input: unknown) {
-  return { code: 'custom' as const, message, input }
-}
-
-/** A workflow passes an input it was not given as ''; treat that (or blanks) as not given. */
-function given<T extends z.ZodType>(schema: T) {
-  return z.preprocess(
-    (raw: unknown) => (typeof raw === 'string' ? raw.trim() || undefined : raw),
-    schema
-  )
-}
 
 const lowerCase = (text: string) => text.toLowerCase()
 
@@ -204,56 +175,12 @@ const path = z.string().refine(text => !CONTROL_CHARACTER.test(text), {
   error: iss => `${quote(iss.input)} contains control characters`
 })
 
-// Like core.getBooleanInput. Not z.stringbool: its failure stops the cross-input check below,
-// so a bad boolean would hide a deploy without a system.
-function boolean() {
-  return z
-    .enum([...TRUTHY, ...FALSY], {
-      error: iss => `${quote(iss.input)} is not a boolean (expected true or false)`
-    })
-    .transform(text => TRUTHY.includes(text))
-}
-
 const sha256 = z
   .string()
   .regex(SHA256_PATTERN, {
     error: iss => `${quote(iss.input)} is not a SHA-256 digest (expected 64 hexadecimal digits)`
   })
   .transform(lowerCase)
-
-const baseUrl = z.string().transform((text, ctx) => {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    ctx.addIssue(issue(`${quoteUrl(text)} is not an absolute http:// or https:// URL`, text))
-    return z.NEVER
-  }
-  const problems: string[] = []
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    problems.push(`${quoteUrl(text)} uses ${url.protocol}; only http: and https: are accepted`)
-  }
-  if (url.username || url.password) {
-    problems.push('contains credentials (user:password@); give the API root without them')
-  }
-  if (url.search || url.hash || /[?#]/.test(text)) {
-    problems.push(`${quoteUrl(text)} has a query or fragment; give the API root only`)
-  }
-  for (const problem of problems) ctx.addIssue(issue(problem, text))
-  if (problems.length > 0) return z.NEVER
-  // `https://host/ns//` and `https://host/ns` both mean the API root /ns/.
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/`
-  return url
-})
-
-function integer(min: number, max: number) {
-  return z.string().transform((text, ctx) => {
-    const value = /^\d+$/.test(text) ? Number(text) : Number.NaN
-    if (value >= min && value <= max) return value
-    ctx.addIssue(issue(`${quote(text)} is not a whole number from ${min} to ${max}`, text))
-    return z.NEVER
-  })
-}
 
 // Defaults are action.yml's, written as a workflow would, and validated like any given value.
 const fields = z.object({
