@@ -591,7 +591,7 @@ var command = __nccwpck_require__(231);
 // loads its OIDC client and through it @actions/http-client (and, outside the bundle, undici): a
 // step that only rejects an input would spend time and memory loading code it never runs. So these
 // are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
-// @actions/core (src/perform.ts and below, loaded once the inputs are valid).
+// @actions/core (an action's work, loaded once its inputs are valid: src/dataminer/perform.ts).
 
 
 /** An input as @actions/core's getInput reads it: INPUT_<NAME>, trimmed; '' when not given. */
@@ -695,7 +695,7 @@ function runStep(step) {
     });
 }
 async function lifecycle(step) {
-    const scope = new CancelScope();
+    const scope = new CancelScope(step.name);
     const failure = new FailureReport();
     const stopHandlingSignals = handleSignals(scope, failure);
     let error;
@@ -10729,6 +10729,7 @@ function waits(budget) {
 function run(dependencies = {}) {
     const report = {};
     return runStep({
+        name: 'dataminer-catalog',
         secretInputs: ['api-key'],
         work: async (scope) => {
             const settings = readInputs();

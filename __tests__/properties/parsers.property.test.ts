@@ -1,5 +1,5 @@
 // Properties of the small readers of untrusted text: Retry-After and the wait named in a
-// rate-limit answer (src/http/retry-after.ts), and the versions list (parseVersionList).
+// rate-limit answer (src/core/http/retry-after.ts), and the versions list (parseVersionList).
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { parseVersionList } from '../../src/dataminer/catalog/versions-answer.js'

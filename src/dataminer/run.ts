@@ -17,6 +17,7 @@ export interface RunDependencies {
 export function run(dependencies: RunDependencies = {}): Promise<RunOutcome> {
   const report: StepReport = {}
   return runStep({
+    name: 'dataminer-catalog',
     secretInputs: ['api-key'],
     work: async scope => {
       const settings = readInputs()

@@ -12,6 +12,8 @@ import * as runner from './workflow-commands.js'
 
 /** One action's step, as the lifecycle runs it. */
 export interface Step {
+  /** Names the action in what it writes for itself: its temporary files (`.<name>-<uuid>.partial`). */
+  name: string
   /** Inputs that hold secrets: masked and hidden from all the step writes, before anything runs. */
   secretInputs: readonly string[]
   /** The work. What it throws becomes the step's one failure, given to summary() too. */
@@ -34,7 +36,7 @@ export function runStep(step: Step): Promise<RunOutcome> {
 }
 
 async function lifecycle(step: Step): Promise<RunOutcome> {
-  const scope = new CancelScope()
+  const scope = new CancelScope(step.name)
   const failure = new FailureReport()
   const stopHandlingSignals = handleSignals(scope, failure)
   let error: Error | undefined

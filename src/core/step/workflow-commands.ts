@@ -3,7 +3,7 @@
 // loads its OIDC client and through it @actions/http-client (and, outside the bundle, undici): a
 // step that only rejects an input would spend time and memory loading code it never runs. So these
 // are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
-// @actions/core (src/perform.ts and below, loaded once the inputs are valid).
+// @actions/core (an action's work, loaded once its inputs are valid: src/dataminer/perform.ts).
 import { EOL } from 'node:os'
 import { issue } from './command.js'
 
