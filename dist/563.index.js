@@ -2501,9 +2501,10 @@ function toolkitTransport(timeoutMs, userAgent) {
         socketTimeout: timeoutMs,
         keepAlive: false
     });
-    return async (method, url, headers) => {
+    return async (method, url, headers, body) => {
         // An empty string makes the toolkit send `Content-Length: 0` on a bodiless POST.
-        const response = await client.request(method, url.href, method === 'GET' ? null : '', headers);
+        const data = body ?? (method === 'GET' ? null : '');
+        const response = await client.request(method, url.href, data, headers);
         response.message.socket?.setTimeout(0);
         return response.message;
     };
@@ -2628,13 +2629,14 @@ class Requester {
         const { authorization } = this.options;
         let url = request.url;
         let method = request.method;
+        let body = request.body;
         let sendKey = url.origin === authorization?.origin;
         for (let hop = 0;; hop++) {
             const credential = sendKey ? await authorization.headers() : {};
             const headers = { ...BASE_HEADERS, ...request.headers, ...credential };
             debug(`${method} ${url.origin}${url.pathname}${url.search}${withoutCredential(authorization, sendKey, ' (without ', ')')}`);
             this.options.budget.recordRequest();
-            const sent = this.transport(method, url, headers).catch(error => {
+            const sent = this.transport(method, url, headers, body).catch(error => {
                 throw this.transportError(error, url);
             });
             const message = await unlessAborted(sent, this.options.signal);
@@ -2647,8 +2649,10 @@ class Requester {
             }
             const next = followRedirect(url, message.headers.location, authorization?.origin);
             debug(`Redirected (HTTP ${status}) to ${next.url.origin}${withoutCredential(authorization, next.sendKey, '; ', ' stays behind')}`);
-            if (status === 303)
+            if (status === 303) {
                 method = 'GET';
+                body = undefined;
+            }
             url = next.url;
             sendKey = next.sendKey;
         }

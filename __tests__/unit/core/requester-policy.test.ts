@@ -16,9 +16,15 @@ const { HttpStatusError, RateLimitError } = await import('../../../src/core/http
 type Handler = (req: IncomingMessage, res: ServerResponse) => void
 const handlers: Handler[] = []
 const seen: { url: string; authorization?: string }[] = []
+const bodies: string[] = []
 const server = http.createServer((req, res) => {
   seen.push({ url: req.url ?? '', authorization: req.headers.authorization })
-  ;(handlers.shift() ?? ((_q, r) => r.writeHead(599).end()))(req, res)
+  const chunks: Buffer[] = []
+  req.on('data', (chunk: Buffer) => chunks.push(chunk))
+  req.on('end', () => {
+    bodies.push(Buffer.concat(chunks).toString('utf8'))
+    ;(handlers.shift() ?? ((_q, r) => r.writeHead(599).end()))(req, res)
+  })
 })
 let base: URL
 
@@ -33,6 +39,7 @@ afterAll(async () => {
 beforeEach(() => {
   handlers.length = 0
   seen.length = 0
+  bodies.length = 0
   jest.clearAllMocks()
 })
 
@@ -65,7 +72,17 @@ function requester(token: () => string) {
       changesState: false,
       read: response => readText(response, 5000)
     })
-  return { get, clock }
+  const post = (body: string) =>
+    sender.send({
+      label: 'sign-in',
+      method: 'POST',
+      url: new URL('token', base),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+      changesState: false,
+      read: response => readText(response, 5000)
+    })
+  return { get, post, clock }
 }
 
 describe('Requester with an action-given policy', () => {
@@ -130,5 +147,19 @@ describe('Requester with an action-given policy', () => {
     expect(core.debug.mock.calls.map(call => String(call[0]))).toEqual(
       expect.arrayContaining([expect.stringMatching(/; the token stays behind$/)])
     )
+  })
+
+  it('sends a POST body, and sends it again when the attempt is repeated', async () => {
+    handlers.push(reply(429), reply(200))
+    const { post } = requester(() => 't1')
+    expect((await post('grant_type=password&username=u')).value).toBe('ok')
+    expect(bodies).toEqual(['grant_type=password&username=u', 'grant_type=password&username=u'])
+  })
+
+  it('drops the body when a 303 turns the POST into a GET', async () => {
+    handlers.push(reply(303, { Location: '/done' }), reply(200))
+    await requester(() => 't1').post('secret=1')
+    expect(bodies).toEqual(['secret=1', ''])
+    expect(seen.map(s => s.url)).toEqual(['/token', '/done'])
   })
 })

@@ -33,6 +33,8 @@ export interface ApiRequest<T> {
   method: 'GET' | 'POST'
   url: URL
   headers?: Record<string, string>
+  /** Sent with a POST (a sign-in form, say); its Content-Type goes in `headers`. */
+  body?: string
   /**
    * A request that changes things (a deploy) is repeated only when the API surely did not act on
    * it: a rate-limit rejection, or no connection made.
@@ -179,6 +181,7 @@ export class Requester {
     const { authorization } = this.options
     let url = request.url
     let method: string = request.method
+    let body = request.body
     let sendKey = url.origin === authorization?.origin
     for (let hop = 0; ; hop++) {
       const credential = sendKey ? await authorization!.headers() : {}
@@ -187,7 +190,7 @@ export class Requester {
         `${method} ${url.origin}${url.pathname}${url.search}${withoutCredential(authorization, sendKey, ' (without ', ')')}`
       )
       this.options.budget.recordRequest()
-      const sent = this.transport(method, url, headers).catch(error => {
+      const sent = this.transport(method, url, headers, body).catch(error => {
         throw this.transportError(error, url)
       })
       const message = await unlessAborted(sent, this.options.signal)
@@ -203,7 +206,10 @@ export class Requester {
       log.debug(
         `Redirected (HTTP ${status}) to ${next.url.origin}${withoutCredential(authorization, next.sendKey, '; ', ' stays behind')}`
       )
-      if (status === 303) method = 'GET'
+      if (status === 303) {
+        method = 'GET'
+        body = undefined
+      }
       url = next.url
       sendKey = next.sendKey
     }

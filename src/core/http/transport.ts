@@ -6,7 +6,8 @@ import type { IncomingMessage } from 'node:http'
 export type Transport = (
   method: string,
   url: URL,
-  headers: Record<string, string>
+  headers: Record<string, string>,
+  body?: string
 ) => Promise<IncomingMessage>
 
 /**
@@ -36,9 +37,10 @@ export function toolkitTransport(timeoutMs: number, userAgent?: string): Transpo
     socketTimeout: timeoutMs,
     keepAlive: false
   })
-  return async (method, url, headers) => {
+  return async (method, url, headers, body) => {
     // An empty string makes the toolkit send `Content-Length: 0` on a bodiless POST.
-    const response = await client.request(method, url.href, method === 'GET' ? null : '', headers)
+    const data = body ?? (method === 'GET' ? null : '')
+    const response = await client.request(method, url.href, data, headers)
     response.message.socket?.setTimeout(0)
     return response.message
   }
