@@ -1,4 +1,4 @@
-import type { Clock } from '../src/http/clock.js'
+import type { Clock } from '../src/core/http/clock.js'
 
 /** A clock whose sleep returns at once and moves time forward; it records every sleep. */
 export class FakeClock implements Clock {

@@ -3973,8 +3973,8 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var tunnel = __webpack_require__(770);
-// EXTERNAL MODULE: ./src/http/undici-unused.ts
-var undici_unused = __webpack_require__(169);
+// EXTERNAL MODULE: ./src/core/http/undici-unused.ts
+var undici_unused = __webpack_require__(453);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {

@@ -1,111 +1,249 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 135:
+/***/ 228:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ describeVersionRequest)
+/* harmony export */   ZH: () => (/* binding */ capitalize),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   ml: () => (/* binding */ shorten),
+/* harmony export */   r4: () => (/* binding */ formatInstant),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/** The request as it is named in logs, messages and the summary. */
-function describeVersionRequest(request) {
-    switch (request.kind) {
-        case 'exact':
-            return request.version;
-        case 'latest':
-            // latest with allow-prerelease is latest-prerelease.
-            return request.includePrereleases ? 'latest-prerelease' : 'latest';
-        case 'range':
-            return request.includePrereleases ? `${request.range} with prereleases` : request.range;
+/** Seconds for people: "0.4 s", "2 s", "1 min 5 s". */
+function formatDuration(ms) {
+    const seconds = ms / 1000;
+    if (seconds < 10 && !Number.isInteger(seconds))
+        return `${seconds.toFixed(1)} s`;
+    const whole = Math.round(seconds);
+    if (whole < 120)
+        return `${whole} s`;
+    return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+}
+/** Sizes for people: "812 B", "1.4 MiB". */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
     }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+/** An instant as UTC, to the second: 2026-11-23 03:04:05 UTC. */
+function formatInstant(date) {
+    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+/** The text with its first letter in upper case. */
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** The text cut to at most `max` characters, ending in "..." when cut. */
+function shorten(text, max) {
+    return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 
 /***/ }),
 
-/***/ 190:
+/***/ 674:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ CONTROL_CHARACTER)
+/* harmony export */ });
+/** A C0 or C1 control character: never part of a name, a version or a header value. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+
+/***/ }),
+
+/***/ 704:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ck: () => (/* binding */ addSecret),
+  _u: () => (/* binding */ bindToRun),
+  E$: () => (/* binding */ redact),
+  a9: () => (/* binding */ withSecrets)
+});
+
+;// CONCATENATED MODULE: external "node:async_hooks"
+const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+// EXTERNAL MODULE: ./src/core/step/command.ts
+var command = __nccwpck_require__(231);
+;// CONCATENATED MODULE: ./src/core/secrets.ts
+// Values that must never appear in anything the action writes: logs are masked by the runner
+// after add-mask, but outputs, the step summary and error texts built from server answers are
+// not, so every such text passes through redact(), and so does every line the action logs
+// (core/step/log.ts). The secrets belong to one run: they are held in its async context, so
+// nothing of one run (or test) is left for the next.
+
+
+const runSecrets = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
+/**
+ * Runs `work` so that redact(), anywhere within it, hides each of `secrets` as well as every
+ * secret of the enclosing run: a nested scope adds to them, never replaces them.
+ */
+function withSecrets(secrets, work) {
+    const values = new Set(secrets.filter(secret => secret !== ''));
+    return runSecrets.run({ values, parent: runSecrets.getStore() }, work);
+}
+/**
+ * Adds a secret to the whole run (the outermost withSecrets), so that it stays hidden until the
+ * run ends, even when added inside a nested scope: a token obtained mid-run, say. The runner is
+ * told to mask it in the log too.
+ */
+function addSecret(value) {
+    if (value === '')
+        return;
+    let scope = runSecrets.getStore();
+    if (!scope)
+        throw new Error('addSecret() is called outside withSecrets(): nothing would hide it');
+    while (scope.parent)
+        scope = scope.parent;
+    scope.values.add(value);
+    (0,command/* issue */.s)('add-mask', value);
+}
+function redact(text) {
+    const secrets = [];
+    for (let scope = runSecrets.getStore(); scope; scope = scope.parent)
+        secrets.push(...scope.values);
+    // The longest first, so that no piece of a longer secret is left beside a shorter one's ***.
+    secrets.sort((a, b) => b.length - a.length);
+    let result = text;
+    for (const secret of secrets)
+        result = result.split(secret).join('***');
+    return result;
+}
+/** `fn`, bound to the current run's secrets even when an event outside the run calls it. */
+function bindToRun(fn) {
+    return external_node_async_hooks_namespaceObject.AsyncLocalStorage.bind(fn);
+}
+
+
+/***/ }),
+
+/***/ 231:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ issue)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+
+/** Writes a workflow command (`::name::message`), escaped as @actions/core 3 escapes it. */
+function issue(command, message) {
+    const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    process.stdout.write(`::${command}::${escaped}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
+}
+
+
+/***/ }),
+
+/***/ 995:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   iT: () => (/* binding */ toError),
+/* harmony export */   lZ: () => (/* binding */ ActionError)
+/* harmony export */ });
+// The root of the actions' error hierarchy, and the errors of the step itself. Every failure an
+// action foresees is an ActionError: it carries a message that says what failed and, where there
+// is one, what to do about it. Anything else (a fault of the action, an error of Node it does not
+// expect) is reported with its own message, without a hint. The step lifecycle (run-step.ts) is
+// the only place that turns an error into the step's `::error::`. Each layer declares its own
+// ActionErrors beside its code: core/http/errors.ts, core/files/errors.ts, core/zip/errors.ts.
+class ActionError extends Error {
+    /** What the user can do about it; appended to the message when reported. */
+    hint;
+    /** How many attempts the failed request took, when a request failed. */
+    attempts;
+    constructor(message, hint, options) {
+        super(message, options);
+        this.name = new.target.name;
+        this.hint = hint;
+    }
+}
+/** One or more inputs are invalid; raised before any request is made. */
+class InputError extends ActionError {
+    problems;
+    constructor(problems) {
+        const list = problems.length === 1 ? ` ${problems[0]}` : `\n${problems.map(p => `  - ${p}`).join('\n')}`;
+        super(`The step's inputs are not valid:${list}`, 'Fix the step\'s "with:" values; nothing was sent to the API.');
+        this.problems = problems;
+    }
+}
+/** The runner cancelled the step (SIGINT or SIGTERM). */
+class CancelledError extends ActionError {
+    signal;
+    constructor(signal) {
+        super(`The step was cancelled (${signal}) before it finished; the action removed what it had begun to write.`, 'Run the step again; nothing of the cancelled attempt is kept in path or the tool cache.');
+        this.signal = signal;
+    }
+}
+/** Turns anything thrown into an Error. */
+function toError(thrown) {
+    return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
+
+
+/***/ }),
+
+/***/ 184:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   l: () => (/* binding */ exitWhenDone)
+/* harmony export */ });
+/** How an action's entry ends once its step has run. */
+function exitWhenDone({ cancelled }) {
+    if (cancelled)
+        process.exit();
+    // A server that stalls can leave a socket open after the step is done; it must not hold the job.
+    setTimeout(() => process.exit(), 2000).unref();
+}
+
+
+/***/ }),
+
+/***/ 327:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _core_step_exit_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(184);
+/* harmony import */ var _dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(553);
+
+
+(0,_core_step_exit_js__WEBPACK_IMPORTED_MODULE_1__/* .exitWhenDone */ .l)(await (0,_dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)());
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B9: () => (/* binding */ isMalformedRange),
 /* harmony export */   L8: () => (/* binding */ sortDescending),
 /* harmony export */   RC: () => (/* binding */ parseRange),
-/* harmony export */   We: () => (/* binding */ parseVersionList),
 /* harmony export */   Xi: () => (/* binding */ candidates),
 /* harmony export */   iY: () => (/* binding */ pickHighest),
 /* harmony export */   ot: () => (/* binding */ parseVersion)
 /* harmony export */ });
 /* unused harmony exports isPrerelease, compareVersions, pickLatest */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(836);
-
-
-// The versions route's JSON schema is not published: these are the shapes read.
-const LIST_KEYS = ['versions', 'items', 'value', 'catalogVersions'];
-const VERSION_KEYS = ['versionNumber', 'catalogVersionNumber', 'version', 'name'];
-const SNIPPET_LENGTH = 200;
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The start of an answer on one line, for a message; an HTML page by its title. */
-function startOf(body) {
-    if (body.trim() === '')
-        return '(an empty answer)';
-    if ((0,_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .looksLikeHtml */ .te)(body))
-        return `an HTML page: "${(0,_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .htmlText */ .js)(body)}"`;
-    return (0,_http_describe_body_js__WEBPACK_IMPORTED_MODULE_1__/* .snippet */ .UA)(body, SNIPPET_LENGTH);
-}
-function unreadable(body, reason) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .VersionsAnswerError */ .An(`The Catalog's list of versions could not be read: ${reason}. It starts with: ${startOf(body)}`, 'Give an exact version instead of latest or a range; the format of this list is not ' +
-        'published and may have changed.');
-}
-function listIn(json) {
-    if (Array.isArray(json))
-        return json;
-    if (!isRecord(json))
-        return undefined;
-    for (const key of LIST_KEYS) {
-        const list = json[key];
-        if (Array.isArray(list))
-            return list;
-    }
-    return undefined;
-}
-function nonBlank(value) {
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-function versionOf(entry) {
-    if (!isRecord(entry))
-        return nonBlank(entry);
-    for (const key of VERSION_KEYS) {
-        const version = nonBlank(entry[key]);
-        if (version !== undefined)
-            return version;
-    }
-    return undefined;
-}
-/** Reads the versions answer: a list of versions, possibly of objects, possibly wrapped. */
-function parseVersionList(body) {
-    let json;
-    try {
-        json = JSON.parse(body);
-    }
-    catch {
-        throw unreadable(body, 'it is not JSON');
-    }
-    const list = listIn(json);
-    if (list === undefined) {
-        throw unreadable(body, `expected a JSON array, or an object with one under ${LIST_KEYS.join(', ')}`);
-    }
-    return list.map((entry, index) => {
-        const version = versionOf(entry);
-        if (version === undefined) {
-            throw unreadable(body, `entry ${index + 1} has no version (expected a string, or an object with ` +
-                `${VERSION_KEYS.join(', ')})`);
-        }
-        return version;
-    });
-}
+// What a Catalog version is, how versions are ordered, and which one a request picks.
 // ---------------------------------------------------------------------------------------------
 // What a version is
 //
@@ -299,138 +437,51 @@ function pickLatest(versions, includePrereleases) {
 
 /***/ }),
 
-/***/ 916:
+/***/ 367:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ describeVersionRequest)
+/* harmony export */ });
+/** The request as it is named in logs, messages and the summary. */
+function describeVersionRequest(request) {
+    switch (request.kind) {
+        case 'exact':
+            return request.version;
+        case 'latest':
+            // latest with allow-prerelease is latest-prerelease.
+            return request.includePrereleases ? 'latest-prerelease' : 'latest';
+        case 'range':
+            return request.includePrereleases ? `${request.range} with prereleases` : request.range;
+    }
+}
+
+
+/***/ }),
+
+/***/ 668:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   An: () => (/* binding */ VersionsAnswerError),
-/* harmony export */   F9: () => (/* binding */ HttpStatusError),
 /* harmony export */   G$: () => (/* binding */ CatalogError),
-/* harmony export */   JP: () => (/* binding */ PackageError),
-/* harmony export */   Lx: () => (/* binding */ RedirectError),
-/* harmony export */   OE: () => (/* binding */ RateLimitError),
-/* harmony export */   P2: () => (/* binding */ DeployFailedError),
-/* harmony export */   cc: () => (/* binding */ CancelledError),
-/* harmony export */   cs: () => (/* binding */ IntegrityError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   g: () => (/* binding */ MalformedArchiveError),
-/* harmony export */   iT: () => (/* binding */ toError),
-/* harmony export */   jl: () => (/* binding */ DestinationConflictError),
-/* harmony export */   lZ: () => (/* binding */ ActionError),
-/* harmony export */   td: () => (/* binding */ UnsafeArchiveError),
-/* harmony export */   wX: () => (/* binding */ TransportError)
+/* harmony export */   P2: () => (/* binding */ DeployFailedError)
 /* harmony export */ });
-// The action's error hierarchy. Every failure the user sees is one of these: each carries a
-// message that says what failed and, where there is one, what to do about it. `main.ts` is the
-// only place that turns an error into the step's `::error::`.
-class ActionError extends Error {
-    /** What the user can do about it; appended to the message when reported. */
-    hint;
-    /** How many attempts the failed request took, when a request failed. */
-    attempts;
-    constructor(message, hint, options) {
-        super(message, options);
-        this.name = new.target.name;
-        this.hint = hint;
-    }
-}
-/** One or more inputs are invalid; raised before any request is made. */
-class InputError extends ActionError {
-    problems;
-    constructor(problems) {
-        const list = problems.length === 1 ? ` ${problems[0]}` : `\n${problems.map(p => `  - ${p}`).join('\n')}`;
-        super(`The step's inputs are not valid:${list}`, 'Fix the step\'s "with:" values; nothing was sent to the API.');
-        this.problems = problems;
-    }
-}
-/** The server answered with a status that is final for this request. */
-class HttpStatusError extends ActionError {
-    status;
-    statusText;
-    bodySnippet;
-    constructor(status, statusText, 
-    /** The start of the response body, already redacted. */
-    bodySnippet, attempts) {
-        super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodySnippet ? `: ${bodySnippet}` : ''}`);
-        this.status = status;
-        this.statusText = statusText;
-        this.bodySnippet = bodySnippet;
-        this.attempts = attempts;
-    }
-}
-/** Rejected by the rate limit (429 or 503) and no further attempt fits the budgets. */
-class RateLimitError extends ActionError {
-    status;
-    retryAt;
-    constructor(message, status, attempts, 
-    /** When the server said the limit resets, if it said so. */
-    retryAt, hint) {
-        super(message, hint);
-        this.status = status;
-        this.retryAt = retryAt;
-        this.attempts = attempts;
-    }
-}
-/**
- * The exchange broke without an HTTP answer: no connection, a reset, a timeout, a short body.
- * `requestSent` tells whether the server may have received (and acted on) the request.
- */
-class TransportError extends ActionError {
-    requestSent;
-    /** Another attempt would fail the same way (a certificate problem, a name that does not exist). */
-    final;
-    constructor(message, requestSent, options) {
-        super(message, options?.hint, options);
-        this.requestSent = requestSent;
-        this.final = options?.final ?? false;
-    }
-}
-/** A redirect the action refuses to follow (downgrade to http, too many hops, no Location). */
-class RedirectError extends ActionError {
-}
-/** The downloaded bytes are not what was promised (size or SHA-256). Never retried. */
-class IntegrityError extends ActionError {
-}
-/**
- * The answer to a download is not a package: another status than 200, an empty body, something
- * that is not a zip archive (a proxy's or portal's page), an encoding that cannot be undone.
- * Never retried: the same request would get the same answer and spend another rate-limit token.
- */
-class PackageError extends ActionError {
-}
-/** Something the action did not create is in the way of what it would write; left as it was. */
-class DestinationConflictError extends ActionError {
-}
-/** The runner cancelled the step (SIGINT or SIGTERM). */
-class CancelledError extends ActionError {
-    signal;
-    constructor(signal) {
-        super(`The step was cancelled (${signal}) before it finished; the action removed what it had begun to write.`, 'Run the step again; nothing of the cancelled attempt is kept in path or the tool cache.');
-        this.signal = signal;
-    }
-}
-/** A package whose entries would land outside the extraction folder, or that cannot be read. */
-class UnsafeArchiveError extends ActionError {
-}
-/**
- * A zip that reads, but whose directory and local headers disagree or whose entries share bytes:
- * tools read such an archive differently, and it can unpack to far more than its size.
- */
-class MalformedArchiveError extends UnsafeArchiveError {
-}
+/* harmony import */ var _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(995);
+
 /** The versions answer of the API could not be read. */
-class VersionsAnswerError extends ActionError {
+class VersionsAnswerError extends _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
 }
 /** Wraps a final error with the Catalog operation it belongs to and a hint for the user. */
-class CatalogError extends ActionError {
+class CatalogError extends _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
 }
 /** One or more systems of a multi-system deploy failed; each is named with its reason. */
-class DeployFailedError extends ActionError {
+class DeployFailedError extends _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
     failures;
     constructor(failures, total) {
         const hints = [
             ...new Set(failures
-                .map(f => (f.error instanceof ActionError ? f.error.hint : undefined))
+                .map(f => (f.error instanceof _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ ? f.error.hint : undefined))
                 .filter(Boolean))
         ];
         super(`Deployment failed for ${failures.length} of ${total} systems:\n` +
@@ -438,166 +489,11 @@ class DeployFailedError extends ActionError {
         this.failures = failures;
     }
 }
-/** Turns anything thrown into an Error. */
-function toError(thrown) {
-    return thrown instanceof Error ? thrown : new Error(String(thrown));
-}
 
 
 /***/ }),
 
-/***/ 264:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   r4: () => (/* binding */ formatInstant),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
-/* harmony export */ });
-/** Seconds for people: "0.4 s", "2 s", "1 min 5 s". */
-function formatDuration(ms) {
-    const seconds = ms / 1000;
-    if (seconds < 10 && !Number.isInteger(seconds))
-        return `${seconds.toFixed(1)} s`;
-    const whole = Math.round(seconds);
-    if (whole < 120)
-        return `${whole} s`;
-    return `${Math.floor(whole / 60)} min ${whole % 60} s`;
-}
-/** Sizes for people: "812 B", "1.4 MiB". */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-/** An instant as UTC, to the second: 2026-11-23 03:04:05 UTC. */
-function formatInstant(date) {
-    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-
-/***/ }),
-
-/***/ 836:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   MP: () => (/* binding */ describeBody),
-/* harmony export */   UA: () => (/* binding */ snippet),
-/* harmony export */   js: () => (/* binding */ htmlText),
-/* harmony export */   te: () => (/* binding */ looksLikeHtml)
-/* harmony export */ });
-/* unused harmony export decodeEntities */
-// Server answers shown to people: an error page as its title or first words, a JSON error as its
-// message, anything else as its first characters on one line. Never raw markup.
-const MAX_LENGTH = 300;
-const MESSAGE_KEYS = ['message', 'title', 'error_description', 'error', 'detail'];
-/** The start of a text on one line, at most `max` characters. */
-function snippet(text, max = MAX_LENGTH) {
-    const oneLine = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
-    return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
-}
-function looksLikeHtml(text, contentType) {
-    return (/html/i.test(contentType ?? '') || /^\s*(<!doctype html|<html|<head|<body|<title)/i.test(text));
-}
-/** What an HTML page says: its title, else its first text, without tags or scripts. */
-function htmlText(html) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-    const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
-    const body = html
-        .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-        .replace(/<[^>]*>/g, ' ');
-    const parts = [title, heading].map(part => (part ? decodeEntities(stripTags(part)) : ''));
-    const [titleText, headingText] = parts.map(part => snippet(part, 120));
-    if (titleText && headingText && headingText !== titleText)
-        return `${titleText}: ${headingText}`;
-    return titleText || headingText || snippet(decodeEntities(body), 200);
-}
-/** A short, readable rendering of an answer's body for an error message; '' for an empty one. */
-function describeBody(text, contentType) {
-    const type = Array.isArray(contentType) ? contentType[0] : contentType;
-    if (text.trim() === '')
-        return '';
-    if (looksLikeHtml(text, type)) {
-        const said = htmlText(text);
-        return said ? `an HTML page: "${said}"` : 'an HTML page without text';
-    }
-    const message = jsonMessage(text);
-    if (message !== undefined)
-        return snippet(message);
-    return snippet(text);
-}
-function jsonMessage(text) {
-    try {
-        const json = JSON.parse(text);
-        if (typeof json !== 'object' || json === null || Array.isArray(json))
-            return undefined;
-        const record = json;
-        for (const key of MESSAGE_KEYS) {
-            const value = record[key];
-            if (typeof value === 'string' && value.trim())
-                return value;
-        }
-    }
-    catch {
-        return undefined;
-    }
-    return undefined;
-}
-function stripTags(text) {
-    return text.replace(/<[^>]*>/g, ' ');
-}
-const ENTITIES = {
-    amp: '&',
-    lt: '<',
-    gt: '>',
-    quot: '"',
-    apos: "'",
-    nbsp: ' '
-};
-/** Text with HTML character references (`&amp;`, `&#39;`, `&#x41;`) replaced by what they stand for. */
-function decodeEntities(text) {
-    return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name) => {
-        if (name[0] === '#') {
-            const code = name[1] === 'x' || name[1] === 'X'
-                ? parseInt(name.slice(2), 16)
-                : parseInt(name.slice(1), 10);
-            return Number.isFinite(code) && code > 0 && code <= 0x10ffff
-                ? String.fromCodePoint(code)
-                : whole;
-        }
-        return ENTITIES[name.toLowerCase()] ?? whole;
-    });
-}
-
-
-/***/ }),
-
-/***/ 407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(414);
-
-const { cancelled } = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-if (cancelled)
-    process.exit();
-// A server that stalls can leave a socket open after the step is done; it must not hold the job.
-setTimeout(() => process.exit(), 2000).unref();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 414:
+/***/ 553:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -606,11 +502,28 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: ./src/core/secrets.ts + 1 modules
+var secrets = __nccwpck_require__(704);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+;// CONCATENATED MODULE: ./src/core/summary/step-summary.ts
+
+
+/** Appends the step summary to GITHUB_STEP_SUMMARY, when the runner gives one; rendered only then. */
+async function appendStepSummary(render) {
+    const file = process.env['GITHUB_STEP_SUMMARY'];
+    if (!file)
+        return;
+    await (0,promises_.appendFile)(file, render() + external_node_os_.EOL);
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-;// CONCATENATED MODULE: ./src/cancel-scope.ts
+// EXTERNAL MODULE: ./src/core/step/errors.ts
+var errors = __nccwpck_require__(995);
+;// CONCATENATED MODULE: ./src/core/step/cancel-scope.ts
 
 
 /**
@@ -620,8 +533,13 @@ var errors = __nccwpck_require__(916);
  * leaves nothing half-written.
  */
 class CancelScope {
+    owner;
     controller = new AbortController();
     paths = new Set();
+    /** `owner` names the action in the temporary paths it writes (core/files/partial-path.ts). */
+    constructor(owner = 'action') {
+        this.owner = owner;
+    }
     get signal() {
         return this.controller.signal;
     }
@@ -665,15 +583,16 @@ class CancelScope {
     }
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/workflow-commands.ts
+// EXTERNAL MODULE: ./src/core/step/command.ts
+var command = __nccwpck_require__(231);
+;// CONCATENATED MODULE: ./src/core/step/workflow-commands.ts
 // The few runner interactions the action needs before it knows its inputs are valid: reading an
 // input, masking the key, a warning, the step's error. @actions/core does the same, but loading it
 // loads its OIDC client and through it @actions/http-client (and, outside the bundle, undici): a
 // step that only rejects an input would spend time and memory loading code it never runs. So these
 // are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
-// @actions/core (src/perform.ts and below, loaded once the inputs are valid).
+// @actions/core (an action's work, loaded once its inputs are valid: src/dataminer/perform.ts).
+
 
 /** An input as @actions/core's getInput reads it: INPUT_<NAME>, trimmed; '' when not given. */
 function getInput(name) {
@@ -684,25 +603,116 @@ function setSecret(value) {
     issue('add-mask', value);
 }
 function info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+    process.stdout.write(message + external_node_os_.EOL);
 }
 function workflow_commands_warning(message) {
-    issue('warning', message);
+    (0,command/* issue */.s)('warning', message);
 }
 function isDebug() {
     return process.env['RUNNER_DEBUG'] === '1';
 }
 function debug(message) {
-    issue('debug', message);
+    (0,command/* issue */.s)('debug', message);
 }
 /** The step's error annotation; the step fails with exit code 1. */
 function setFailed(message) {
     process.exitCode = 1;
-    issue('error', message);
+    (0,command/* issue */.s)('error', message);
 }
-function issue(command, message) {
-    const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-    process.stdout.write(`::${command}::${escaped}${external_node_os_namespaceObject.EOL}`);
+
+;// CONCATENATED MODULE: ./src/core/step/failure-report.ts
+
+
+
+/** The single place where a failure becomes the step's error, once. */
+class FailureReport {
+    reported = false;
+    report(error) {
+        if (this.reported)
+            return;
+        this.reported = true;
+        const hint = error instanceof errors/* ActionError */.lZ && error.hint ? `\n${error.hint}` : '';
+        // Only in debug: reading the stack is what costs the time of mapping it to the source.
+        if (isDebug() && error.stack)
+            debug((0,secrets/* redact */.E$)(error.stack));
+        setFailed((0,secrets/* redact */.E$)(`${error.message}${hint}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/step/signals.ts
+
+
+
+/** How long a cancelled step may take to undo its work before it removes what is left at once. */
+const CANCEL_GRACE_MS = 3000;
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM, then kills it. The first signal aborts
+ * the work, which undoes itself like after any failure; if that takes too long, or a second signal
+ * comes, what is left is removed at once and the process exits. Returns what stops listening.
+ */
+function handleSignals(scope, failure) {
+    let deadline;
+    const exitNow = (signal) => {
+        scope.removeAllNow();
+        failure.report(scope.reason ?? new errors/* CancelledError */.cc(signal));
+        process.exit();
+    };
+    // Signals arrive outside the run's async context; bound, the report still hides the secrets.
+    const onSignal = (0,secrets/* bindToRun */._u)((signal) => {
+        if (scope.cancelled)
+            return exitNow(signal);
+        info(`${signal} received: stopping, and removing what this step has begun to write.`);
+        scope.cancel(signal);
+        deadline = setTimeout(() => exitNow(signal), CANCEL_GRACE_MS);
+    });
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+        clearTimeout(deadline);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/step/run-step.ts
+// A step's life, whatever action it belongs to: hide the secret inputs, do the work, report a
+// failure once, write the summary, and undo everything begun when the runner cancels. This module
+// and what it imports statically stay small (no @actions/core, no HTTP): a step that only rejects
+// an input loads nothing else. An action loads its work on demand, once its inputs are valid.
+
+
+
+
+
+
+
+function runStep(step) {
+    return (0,secrets/* withSecrets */.a9)([], () => {
+        // Masked before anything else can print it, even an input error.
+        for (const name of step.secretInputs)
+            (0,secrets/* addSecret */.Ck)(getInput(name));
+        return lifecycle(step);
+    });
+}
+async function lifecycle(step) {
+    const scope = new CancelScope(step.name);
+    const failure = new FailureReport();
+    const stopHandlingSignals = handleSignals(scope, failure);
+    let error;
+    try {
+        await step.work(scope);
+    }
+    catch (thrown) {
+        error = scope.reason ?? (0,errors/* toError */.iT)(thrown);
+        failure.report(error);
+    }
+    finally {
+        stopHandlingSignals();
+    }
+    if (scope.cancelled)
+        scope.removeAllNow();
+    await appendStepSummary(() => step.summary(error)).catch(problem => debug(`No step summary: ${(0,errors/* toError */.iT)(problem).message}`));
+    return { cancelled: scope.cancelled };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -10240,13 +10250,93 @@ function preprocess(fn, schema) {
     });
 }
 
-// EXTERNAL MODULE: ./src/catalog/versions.ts
-var versions = __nccwpck_require__(190);
-// EXTERNAL MODULE: ./src/catalog/version-request.ts
-var version_request = __nccwpck_require__(135);
-// EXTERNAL MODULE: ./src/redact.ts + 1 modules
-var redact = __nccwpck_require__(424);
-;// CONCATENATED MODULE: ./src/inputs/schema.ts
+// EXTERNAL MODULE: ./src/dataminer/catalog/version-order.ts
+var version_order = __nccwpck_require__(506);
+// EXTERNAL MODULE: ./src/dataminer/catalog/version-request.ts
+var version_request = __nccwpck_require__(367);
+// EXTERNAL MODULE: ./src/core/format.ts
+var format = __nccwpck_require__(228);
+;// CONCATENATED MODULE: ./src/core/inputs/fields.ts
+// Input helpers every action's zod schema can use: a value quoted for a message, an input that was
+// not given, booleans, whole numbers, an API root.
+
+
+
+const TRUTHY = ['true', 'True', 'TRUE'];
+const FALSY = ['false', 'False', 'FALSE'];
+const MAX_SHOWN_LENGTH = 60;
+/**
+ * A value as shown in a message: the run's secrets hidden, trimmed, shortened, quoted, control
+ * characters escaped. The secrets go first, so no shortened or escaped part of one shows.
+ */
+function quote(value) {
+    const text = (0,secrets/* redact */.E$)(String(value)).trim();
+    return JSON.stringify((0,format/* shorten */.ml)(text, MAX_SHOWN_LENGTH));
+}
+/** A URL as shown in a message, with any user:password@ part hidden. */
+function quoteUrl(value) {
+    return quote(String(value).replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1***@'));
+}
+/** A custom zod issue with `message` about `input`. */
+function fields_issue(message, input) {
+    return { code: 'custom', message, input };
+}
+/** A workflow passes an input it was not given as ''; treat that (or blanks) as not given. */
+function given(schema) {
+    return preprocess((raw) => (typeof raw === 'string' ? raw.trim() || undefined : raw), schema);
+}
+// Like core.getBooleanInput. Not z.stringbool: its failure stops a schema's cross-input checks,
+// so a bad boolean would hide another problem (the Catalog's: a deploy without a system).
+function fields_boolean() {
+    return schemas_enum([...TRUTHY, ...FALSY], {
+        error: iss => `${quote(iss.input)} is not a boolean (expected true or false)`
+    })
+        .transform(text => TRUTHY.includes(text));
+}
+/** An API root: http: or https:, no credentials, query or fragment; its path ends with a slash. */
+const baseUrl = schemas_string().transform((text, ctx) => {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        ctx.addIssue(fields_issue(`${quoteUrl(text)} is not an absolute http:// or https:// URL`, text));
+        return NEVER;
+    }
+    const problems = [];
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        problems.push(`${quoteUrl(text)} uses ${url.protocol}; only http: and https: are accepted`);
+    }
+    if (url.username || url.password) {
+        problems.push('contains credentials (user:password@); give the API root without them');
+    }
+    if (url.search || url.hash || /[?#]/.test(text)) {
+        problems.push(`${quoteUrl(text)} has a query or fragment; give the API root only`);
+    }
+    for (const problem of problems)
+        ctx.addIssue(fields_issue(problem, text));
+    if (problems.length > 0)
+        return NEVER;
+    // `https://host/ns//` and `https://host/ns` both mean the API root /ns/.
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/`;
+    return url;
+});
+/** A whole number from `min` to `max`. */
+function fields_integer(min, max) {
+    return schemas_string().transform((text, ctx) => {
+        const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+        if (value >= min && value <= max)
+            return value;
+        ctx.addIssue(fields_issue(`${quote(text)} is not a whole number from ${min} to ${max}`, text));
+        return NEVER;
+    });
+}
+
+// EXTERNAL MODULE: ./src/core/inputs/text.ts
+var inputs_text = __nccwpck_require__(674);
+;// CONCATENATED MODULE: ./src/dataminer/inputs/schema.ts
+
+
 
 
 
@@ -10272,39 +10362,15 @@ const INPUT_NAMES = [
 const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GUID_EXPECTED = 'expected 8-4-4-4-12 hexadecimal digits, like 2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37';
 const SHA256_PATTERN = /^[0-9a-f]{64}$/i;
-const CONTROL_CHARACTER = /\p{Cc}/u;
 // In a `u` regex a surrogate pair is one code point, so this finds only lone halves.
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 const SPACE_CHARACTER = /[\p{Z}\ufeff]/u;
 // Anything an HTTP header value cannot carry that the control and space checks do not report.
 const NOT_HEADER_SAFE = /[^\p{Cc}\p{Z}\ufeff\x21-\x7e]/u;
-const TRUTHY = ['true', 'True', 'TRUE'];
-const FALSY = ['false', 'False', 'FALSE'];
-const MAX_SHOWN_LENGTH = 60;
 const REQUIRED = 'is required but was not given';
 const MAX_VERSION_LENGTH = 128;
 const VERSION_EXPECTED = 'expected a version as registered (1.0.0.1, 2.0.0-CU1), latest, latest-prerelease, or a ' +
     'range such as 1.0.0.x';
-/**
- * A value as shown in a message: the key hidden (see parseInputs), trimmed, shortened, quoted,
- * control characters escaped. The key goes first, so no shortened or escaped part of it shows.
- */
-function quote(value) {
-    const text = (0,redact/* redact */.E$)(String(value)).trim();
-    const short = text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH - 3)}...` : text;
-    return JSON.stringify(short);
-}
-/** A URL as shown in a message, with any user:password@ part hidden. */
-function quoteUrl(value) {
-    return quote(String(value).replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1***@'));
-}
-function schema_issue(message, input) {
-    return { code: 'custom', message, input };
-}
-/** A workflow passes an input it was not given as ''; treat that (or blanks) as not given. */
-function given(schema) {
-    return preprocess((raw) => (typeof raw === 'string' ? raw.trim() || undefined : raw), schema);
-}
 const lowerCase = (text) => text.toLowerCase();
 function schema_guid(text = schemas_string()) {
     return text
@@ -10318,7 +10384,7 @@ const API_KEY_MISSING = 'is empty: the secret it names is not set in this reposi
     'secrets to Dependabot runs)';
 const apiKey = schemas_string({ error: API_KEY_MISSING })
     .max(512, 'is longer than 512 characters; is it the organization key?')
-    .refine(key => !CONTROL_CHARACTER.test(key), 'contains control characters (a line break?)')
+    .refine(key => !inputs_text/* CONTROL_CHARACTER */.g.test(key), 'contains control characters (a line break?)')
     .refine(key => !SPACE_CHARACTER.test(key), 'contains spaces; give the key alone')
     .refine(key => !NOT_HEADER_SAFE.test(key), 'contains characters other than visible ASCII, which an HTTP header cannot carry');
 const LATEST = {
@@ -10330,13 +10396,13 @@ function versionInput(text, ctx) {
     const latest = Object.hasOwn(LATEST, text.toLowerCase()) ? LATEST[text.toLowerCase()] : undefined;
     if (latest)
         return latest;
-    const prefix = (0,versions/* parseRange */.RC)(text);
+    const prefix = (0,version_order/* parseRange */.RC)(text);
     if (prefix)
         return { kind: 'range', range: text, prefix };
     // A typo of a range is refused rather than sent as an exact version: no one registers a
     // version like `1..x` or `1.x.2`, and sending it would spend a rate-limited request on a 404.
-    if ((0,versions/* isMalformedRange */.B9)(text)) {
-        ctx.addIssue(schema_issue(`${quote(text)} looks like a range but is not one: a range is one or more numbers ` +
+    if ((0,version_order/* isMalformedRange */.B9)(text)) {
+        ctx.addIssue(fields_issue(`${quote(text)} looks like a range but is not one: a range is one or more numbers ` +
             'followed by .x, .X or .* (1.0.0.x, 2.x)', text));
         return NEVER;
     }
@@ -10352,7 +10418,7 @@ const schema_version = schemas_string({ error: REQUIRED })
     error: iss => `${quote(iss.input)} is longer than ${MAX_VERSION_LENGTH} characters, the most this ` +
         'action accepts'
 })
-    .refine(text => !CONTROL_CHARACTER.test(text), {
+    .refine(text => !inputs_text/* CONTROL_CHARACTER */.g.test(text), {
     error: iss => `${quote(iss.input)} contains control characters (a line break or tab?), which a ` +
         `version cannot hold (${VERSION_EXPECTED})`
 })
@@ -10374,74 +10440,30 @@ const coordinationIds = schemas_string()
     .filter(item => item !== ''))
     .pipe(array(schema_guid()))
     .transform(ids => [...new Set(ids)]);
-const path = schemas_string().refine(text => !CONTROL_CHARACTER.test(text), {
+const path = schemas_string().refine(text => !inputs_text/* CONTROL_CHARACTER */.g.test(text), {
     error: iss => `${quote(iss.input)} contains control characters`
 });
-// Like core.getBooleanInput. Not z.stringbool: its failure stops the cross-input check below,
-// so a bad boolean would hide a deploy without a system.
-function schema_boolean() {
-    return schemas_enum([...TRUTHY, ...FALSY], {
-        error: iss => `${quote(iss.input)} is not a boolean (expected true or false)`
-    })
-        .transform(text => TRUTHY.includes(text));
-}
 const sha256 = schemas_string()
     .regex(SHA256_PATTERN, {
     error: iss => `${quote(iss.input)} is not a SHA-256 digest (expected 64 hexadecimal digits)`
 })
     .transform(lowerCase);
-const baseUrl = schemas_string().transform((text, ctx) => {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        ctx.addIssue(schema_issue(`${quoteUrl(text)} is not an absolute http:// or https:// URL`, text));
-        return NEVER;
-    }
-    const problems = [];
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        problems.push(`${quoteUrl(text)} uses ${url.protocol}; only http: and https: are accepted`);
-    }
-    if (url.username || url.password) {
-        problems.push('contains credentials (user:password@); give the API root without them');
-    }
-    if (url.search || url.hash || /[?#]/.test(text)) {
-        problems.push(`${quoteUrl(text)} has a query or fragment; give the API root only`);
-    }
-    for (const problem of problems)
-        ctx.addIssue(schema_issue(problem, text));
-    if (problems.length > 0)
-        return NEVER;
-    // `https://host/ns//` and `https://host/ns` both mean the API root /ns/.
-    url.pathname = `${url.pathname.replace(/\/+$/, '')}/`;
-    return url;
-});
-function schema_integer(min, max) {
-    return schemas_string().transform((text, ctx) => {
-        const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-        if (value >= min && value <= max)
-            return value;
-        ctx.addIssue(schema_issue(`${quote(text)} is not a whole number from ${min} to ${max}`, text));
-        return NEVER;
-    });
-}
 // Defaults are action.yml's, written as a workflow would, and validated like any given value.
 const fields = object({
     'api-key': given(apiKey),
     'catalog-id': given(schema_guid(schemas_string({ error: REQUIRED }))),
     version: given(schema_version),
-    'allow-prerelease': given(schema_boolean().prefault('false')),
+    'allow-prerelease': given(fields_boolean().prefault('false')),
     operation: given(operation.prefault('auto')),
     'coordination-id': given(coordinationIds.prefault('')),
     path: given(path.prefault('')),
-    extract: given(schema_boolean().prefault('false')),
-    cache: given(schema_boolean().prefault('true')),
+    extract: given(fields_boolean().prefault('false')),
+    cache: given(fields_boolean().prefault('true')),
     'expected-sha256': given(sha256.optional()),
     'base-url': given(baseUrl.prefault('https://api.dataminer.services')),
-    'max-attempts': given(schema_integer(1, 20).prefault('5')),
-    'max-wait-seconds': given(schema_integer(0, 21600).prefault('300')),
-    'timeout-seconds': given(schema_integer(1, 3600).prefault('60'))
+    'max-attempts': given(fields_integer(1, 20).prefault('5')),
+    'max-wait-seconds': given(fields_integer(0, 21600).prefault('300')),
+    'timeout-seconds': given(fields_integer(1, 3600).prefault('60'))
 });
 function hasProblemWith(issues, names) {
     return issues.some(({ path }) => path !== undefined && names.includes(path[0]));
@@ -10538,15 +10560,15 @@ function keyPieces(raw) {
  * Throws one InputError naming every bad input, with the key hidden wherever it was given.
  */
 function parseInputs(raw) {
-    return (0,redact/* withSecrets */.a9)(keyPieces(raw), () => {
+    return (0,secrets/* withSecrets */.a9)(keyPieces(raw), () => {
         const result = inputsSchema.safeParse(raw);
         if (result.success)
             return result.data;
-        throw new errors/* InputError */.dz(result.error.issues.map(describeIssue).map(redact/* redact */.E$));
+        throw new errors/* InputError */.dz(result.error.issues.map(describeIssue).map(secrets/* redact */.E$));
     });
 }
 
-;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
+;// CONCATENATED MODULE: ./src/dataminer/inputs/read-inputs.ts
 
 
 /** Reads every declared input of the step and validates them all; throws InputError. */
@@ -10554,17 +10576,15 @@ function readInputs() {
     return parseInputs(Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)])));
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(455);
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(264);
-;// CONCATENATED MODULE: ./src/summary/html.ts
+// EXTERNAL MODULE: ./src/dataminer/errors.ts
+var dataminer_errors = __nccwpck_require__(668);
+;// CONCATENATED MODULE: ./src/core/summary/html.ts
 
 // The step summary is HTML (GitHub renders it like Markdown with HTML in it). Everything that
 // comes from inputs or servers goes through text(), which removes the key and escapes markup.
 /** Text for the step summary: the key removed, HTML special characters escaped. */
 function html_text(value) {
-    return (0,redact/* redact */.E$)(String(value)).replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+    return (0,secrets/* redact */.E$)(String(value)).replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }
 function code(value) {
     return `<code>${html_text(value)}</code>`;
@@ -10586,20 +10606,13 @@ function list(items) {
     return `<ul>${items.map(item => `<li>${item}</li>`).join('')}</ul>`;
 }
 
-;// CONCATENATED MODULE: ./src/summary/summary.ts
+;// CONCATENATED MODULE: ./src/dataminer/summary.ts
 
 
 
 
 
 const ADMIN_APP_URL = 'https://admin.dataminer.services';
-/** Appends the step summary to GITHUB_STEP_SUMMARY, when the runner gives one. */
-async function writeSummary(report) {
-    const file = process.env['GITHUB_STEP_SUMMARY'];
-    if (!file)
-        return;
-    await (0,promises_.appendFile)(file, renderSummary(report) + external_node_os_namespaceObject.EOL);
-}
 /** The summary as HTML: what failed and what to do first, then what was done. */
 function renderSummary(report) {
     const parts = [`<h2>${heading(report)}</h2>`];
@@ -10616,7 +10629,7 @@ function renderSummary(report) {
         parts.push(...deployments(report.deployments));
     if (report.budget?.waits.length)
         parts.push(waits(report.budget));
-    return parts.join(external_node_os_namespaceObject.EOL);
+    return parts.join(external_node_os_.EOL);
 }
 function heading(report) {
     if (report.error instanceof errors/* InputError */.dz)
@@ -10633,7 +10646,7 @@ function heading(report) {
 /** The error and what to do about it. For a partial deploy, per-system reasons are listed below. */
 function summary_failure(error, deployed) {
     const hint = error instanceof errors/* ActionError */.lZ ? error.hint : undefined;
-    const what = error instanceof errors/* DeployFailedError */.P2 && deployed?.length
+    const what = error instanceof dataminer_errors/* DeployFailedError */.P2 && deployed?.length
         ? 'Deploying failed for the systems marked Failed below; their reasons are listed under the table.'
         : error.message;
     return (`<p><strong>What failed:</strong><br>${lines(what)}</p>` +
@@ -10707,133 +10720,29 @@ function waits(budget) {
     return `<details><summary>Waits (${budget.waits.length})</summary>${list(items)}</details>`;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
-// The step's life: mask the key, read the inputs, do the work, report a failure once, write the
-// summary, and undo everything begun when the runner cancels. This module and what it imports
-// statically stay small (no @actions/core, no HTTP): a step that only rejects an input loads
-// nothing else. The work itself (src/perform.ts) is loaded once the inputs are valid.
+;// CONCATENATED MODULE: ./src/dataminer/run.ts
 
 
 
 
 
-
-/** How long a cancelled step may take to undo its work before it removes what is left at once. */
-const CANCEL_GRACE_MS = 3000;
-async function run(dependencies = {}) {
-    // Masked before anything else can print it, even an input error.
-    const apiKey = getInput('api-key');
-    if (apiKey)
-        setSecret(apiKey);
-    return (0,redact/* withSecrets */.a9)([apiKey], () => runStep(dependencies));
-}
-async function runStep(dependencies) {
-    const scope = new CancelScope();
-    const failure = new FailureReport();
-    const stopHandlingSignals = handleSignals(scope, failure);
+function run(dependencies = {}) {
     const report = {};
-    try {
-        const settings = readInputs();
-        for (const warning of settings.warnings)
-            workflow_commands_warning(warning);
-        report.operation = settings.operation;
-        report.catalogId = settings.catalogId;
-        report.requestedVersion = settings.version;
-        const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 548));
-        await perform(settings, report, scope, dependencies);
-    }
-    catch (thrown) {
-        const error = scope.reason ?? (0,errors/* toError */.iT)(thrown);
-        report.error = error;
-        failure.report(error);
-    }
-    finally {
-        stopHandlingSignals();
-    }
-    if (scope.cancelled)
-        scope.removeAllNow();
-    await writeSummary(report).catch(error => debug(`No step summary: ${(0,errors/* toError */.iT)(error).message}`));
-    return { cancelled: scope.cancelled };
-}
-/**
- * The runner cancels a step with SIGINT, then SIGTERM, then kills it. The first signal aborts
- * the work, which undoes itself like after any failure; if that takes too long, or a second signal
- * comes, what is left is removed at once and the process exits.
- */
-function handleSignals(scope, failure) {
-    let deadline;
-    const exitNow = () => {
-        scope.removeAllNow();
-        failure.report(scope.reason ?? new Error('The step was cancelled.'));
-        process.exit();
-    };
-    // Signals arrive outside the run's async context; bound, the report still hides the key.
-    const onSignal = (0,redact/* bindToRun */._u)((signal) => {
-        if (scope.cancelled)
-            return exitNow();
-        info(`${signal} received: stopping, and removing what this step has begun to write.`);
-        scope.cancel(signal);
-        deadline = setTimeout(exitNow, CANCEL_GRACE_MS);
+    return runStep({
+        name: 'dataminer-catalog',
+        secretInputs: ['api-key'],
+        work: async (scope) => {
+            const settings = readInputs();
+            for (const warning of settings.warnings)
+                workflow_commands_warning((0,secrets/* redact */.E$)(warning));
+            report.operation = settings.operation;
+            report.catalogId = settings.catalogId;
+            report.requestedVersion = settings.version;
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(563)]).then(__nccwpck_require__.bind(__nccwpck_require__, 839));
+            await perform(settings, report, scope, dependencies);
+        },
+        summary: error => renderSummary({ ...report, error })
     });
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    return () => {
-        clearTimeout(deadline);
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    };
-}
-/** The single place where a failure becomes the step's error, once. */
-class FailureReport {
-    reported = false;
-    report(error) {
-        if (this.reported)
-            return;
-        this.reported = true;
-        const hint = error instanceof errors/* ActionError */.lZ && error.hint ? `\n${error.hint}` : '';
-        // Only in debug: reading the stack is what costs the time of mapping it to the source.
-        if (isDebug() && error.stack)
-            debug((0,redact/* redact */.E$)(error.stack));
-        setFailed((0,redact/* redact */.E$)(`${error.message}${hint}`));
-    }
-}
-
-
-/***/ }),
-
-/***/ 424:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  _u: () => (/* binding */ bindToRun),
-  E$: () => (/* binding */ redact),
-  a9: () => (/* binding */ withSecrets)
-});
-
-;// CONCATENATED MODULE: external "node:async_hooks"
-const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-;// CONCATENATED MODULE: ./src/redact.ts
-// Values that must never appear in anything the action writes: logs are masked by the runner
-// after core.setSecret, but outputs, the step summary and error texts built from server answers
-// are not, so every such text passes through redact(). The secrets belong to one run: they are
-// held in its async context, so nothing of one run (or test) is left for the next.
-
-const runSecrets = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
-/** Runs `work` so that redact(), anywhere within it, hides each of `secrets`. */
-function withSecrets(secrets, work) {
-    return runSecrets.run(secrets.filter(secret => secret !== ''), work);
-}
-function redact(text) {
-    let result = text;
-    for (const secret of runSecrets.getStore() ?? [])
-        result = result.split(secret).join('***');
-    return result;
-}
-/** `fn`, bound to the current run's secrets even when an event outside the run calls it. */
-function bindToRun(fn) {
-    return external_node_async_hooks_namespaceObject.AsyncLocalStorage.bind(fn);
 }
 
 
@@ -10913,6 +10822,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -11289,7 +11205,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(407);
+/******/ var __webpack_exports__ = __nccwpck_require__(327);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

@@ -51,7 +51,7 @@ await new Report({
   reportsDirectory: CHILDREN,
   reporter: ['json'],
   // The entry and the chunks it loads on demand (the run itself, the HTTP client).
-  include: [`${path.relative(ROOT, path.dirname(TEST_BUNDLE))}/*.js`],
+  include: [`${path.relative(ROOT, path.dirname(path.dirname(TEST_BUNDLE)))}/*/*.js`],
   exclude: [],
   omitRelative: true,
   resolve: ''

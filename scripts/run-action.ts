@@ -1,5 +1,6 @@
-// Runs a bundle of the action as a child process the way the GitHub runner does: every input as
-// INPUT_<NAME> (action.yml defaults for the ones not given), GITHUB_OUTPUT and
+// Runs a bundle of an action (one of scripts/actions.ts, the DataMiner Catalog action unless told)
+// as a child process the way the GitHub runner does: every input as INPUT_<NAME> (its action.yml's
+// defaults for the ones not given), GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY files, RUNNER_TEMP, RUNNER_TOOL_CACHE and GITHUB_WORKSPACE, and nothing
 // else from this process's environment (but for coverage collection, see below). By default the
 // committed bundle (dist/index.js): `npm run demo` and `npm run bench` run that one, which also
@@ -11,14 +12,25 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { actionNamed, type ActionEntry } from './actions.js'
 import { ROOT } from './root.js'
 import { findWine, NODE_EXE, toWindowsPath } from './wine.js'
 
 export { ROOT }
+const DEFAULT_ACTION = 'dataminer'
 
-export const BUNDLE = path.join(ROOT, 'dist', 'index.js')
+/** The committed bundle of an action. */
+export function bundleOf(name: string): string {
+  return path.join(ROOT, actionNamed(name).dist, 'index.js')
+}
+
 /** The bundle of the current src/ that the process-level tests run (built per test run). */
-export const TEST_BUNDLE = path.join(ROOT, '.tmp', 'test-bundle', 'index.js')
+export function testBundleOf(name: string): string {
+  return path.join(ROOT, '.tmp', 'test-bundle', name, 'index.js')
+}
+
+export const BUNDLE = bundleOf(DEFAULT_ACTION)
+export const TEST_BUNDLE = testBundleOf(DEFAULT_ACTION)
 
 /** The bundle is committed, but a fresh clone with local edits may need `npm run bundle`. */
 export function bundleExists(): boolean {
@@ -29,11 +41,15 @@ interface ActionYaml {
   inputs: Record<string, { default?: string }>
 }
 
-let inputSpecs: ActionYaml['inputs'] | undefined
+const inputSpecs = new Map<string, ActionYaml['inputs']>()
 
-function actionInputs(): ActionYaml['inputs'] {
-  inputSpecs ??= (parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml).inputs
-  return inputSpecs
+function actionInputs(action: ActionEntry): ActionYaml['inputs'] {
+  let specs = inputSpecs.get(action.actionYml)
+  if (!specs) {
+    specs = (parse(readFileSync(path.join(ROOT, action.actionYml), 'utf8')) as ActionYaml).inputs
+    inputSpecs.set(action.actionYml, specs)
+  }
+  return specs
 }
 
 /** The folders of one simulated job. Give two runs the same toolCache to share the cache. */
@@ -56,9 +72,11 @@ export function makeJobDirs(root: string, name: string, toolCache: string): JobD
 
 export interface RunOptions {
   dirs: JobDirs
+  /** The action of scripts/actions.ts whose inputs to give; default the DataMiner Catalog one. */
+  action?: string
   /** Extra environment variables for the child. */
   env?: Record<string, string>
-  /** The bundle to run; default the committed one (BUNDLE). */
+  /** The bundle to run; default the action's committed one. */
   bundle?: string
   /** Run this script instead of the bundle (it must load the bundle itself). */
   entry?: string
@@ -95,7 +113,8 @@ export async function runAction(
   inputs: Record<string, string>,
   options: RunOptions
 ): Promise<ActionRun> {
-  const specs = actionInputs()
+  const action = actionNamed(options.action ?? DEFAULT_ACTION)
+  const specs = actionInputs(action)
   for (const name of Object.keys(inputs)) {
     if (!Object.hasOwn(specs, name)) throw new Error(`runAction: ${name} is not an input`)
   }
@@ -125,7 +144,7 @@ export async function runAction(
     env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? ''
   }
 
-  const script = options.entry ?? options.bundle ?? BUNDLE
+  const script = options.entry ?? options.bundle ?? bundleOf(action.name)
   const started = performance.now()
   const launched = windows
     ? launchUnderWine(script, env, dirs)

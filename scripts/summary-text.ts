@@ -1,7 +1,7 @@
 // The step summary (HTML) as a person reads it once GitHub has rendered it: headings underlined,
 // tables as aligned `Label: value` lines, links with their address. For the demo, and for the
 // test that looks at the summary of every kind of failure.
-import { decodeEntities } from '../src/http/describe-body.js'
+import { decodeEntities } from '../src/core/http/describe-body.js'
 
 /** Text that survives the final pass: tags stripped, then entities decoded. */
 function asText(html: string): string {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { SEED, type CatalogEmulator } from '../../emulator/index.js'
-import { CACHE_FOLDER } from '../../src/download/cache.js'
+import { CACHE_FOLDER } from '../../src/dataminer/download/package-cache.js'
 import {
   apiRequests,
   expectNoKeyLeak,

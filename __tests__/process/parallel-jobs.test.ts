@@ -11,7 +11,7 @@ import path from 'node:path'
 import type { CatalogEmulator, ItemSeed } from '../../emulator/index.js'
 import { DEMO_ORGANIZATION } from '../../emulator/index.js'
 import { buildZip } from '../../emulator/zip-writer.js'
-import { CACHE_FOLDER } from '../../src/download/cache.js'
+import { CACHE_FOLDER } from '../../src/dataminer/download/package-cache.js'
 import { expectNoKeyLeak, startTestEmulator, TEST_KEY } from '../helpers/emulator-fixture.js'
 import {
   listFiles,

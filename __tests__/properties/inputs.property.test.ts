@@ -4,8 +4,13 @@
 // with the same Settings, when its values carry surrounding whitespace.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { InputError } from '../../src/errors.js'
-import { INPUT_NAMES, parseInputs, type InputName, type Settings } from '../../src/inputs/schema.js'
+import { InputError } from '../../src/core/step/errors.js'
+import {
+  INPUT_NAMES,
+  parseInputs,
+  type InputName,
+  type Settings
+} from '../../src/dataminer/inputs/schema.js'
 
 const RUNS = { numRuns: 300 }
 

@@ -2,9 +2,10 @@
 // the version order (compareVersions) against the contract's Versions section.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { compareVersions, sortDescending } from '../../src/catalog/versions.js'
-import { isWindowsDeviceName, packageFileName, safeBaseName } from '../../src/download/file-name.js'
-import type { PackageType } from '../../src/download/package-type.js'
+import { compareVersions, sortDescending } from '../../src/dataminer/catalog/version-order.js'
+import { isWindowsDeviceName, safeBaseName } from '../../src/core/files/file-name.js'
+import { packageFileName } from '../../src/dataminer/download/package-file-name.js'
+import type { PackageType } from '../../src/dataminer/download/package-type.js'
 
 const RUNS = { numRuns: 400 }
 

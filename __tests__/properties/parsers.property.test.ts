@@ -1,10 +1,10 @@
 // Properties of the small readers of untrusted text: Retry-After and the wait named in a
-// rate-limit answer (src/http/retry-after.ts), and the versions list (parseVersionList).
+// rate-limit answer (src/core/http/retry-after.ts), and the versions list (parseVersionList).
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { parseVersionList } from '../../src/catalog/versions.js'
-import { VersionsAnswerError } from '../../src/errors.js'
-import { parseRetryAfter, waitNamedInBody } from '../../src/http/retry-after.js'
+import { parseVersionList } from '../../src/dataminer/catalog/versions-answer.js'
+import { VersionsAnswerError } from '../../src/dataminer/errors.js'
+import { parseRetryAfter, waitNamedInBody } from '../../src/core/http/retry-after.js'
 
 const RUNS = { numRuns: 500 }
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0)

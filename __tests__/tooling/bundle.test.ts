@@ -1,11 +1,12 @@
-// undici is left out of the bundle (tsconfig.json's `paths` maps it to src/http/undici-unused.ts).
+// undici is left out of the bundles (tsconfig.json's `paths` maps it to src/core/http/undici-unused.ts).
 // That is right only while the toolkit uses undici for nothing on our path: these tests read the
 // installed @actions/http-client to hold it to that, and the bundles to see undici is not in them.
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { ACTIONS } from '../../scripts/actions.js'
 import { ROOT } from '../../scripts/run-action.js'
-import { ProxyAgent } from '../../src/http/undici-unused.js'
+import { ProxyAgent } from '../../src/core/http/undici-unused.js'
 import { listFiles } from '../helpers/run-bundle.js'
 
 const HTTP_CLIENT = path.join(ROOT, 'node_modules', '@actions', 'http-client', 'lib')
@@ -29,11 +30,16 @@ function methodBody(code: string, name: string): string {
 }
 
 describe('undici, left out of the bundle', () => {
-  it.each(['dist', path.join('.tmp', 'test-bundle')])('is in no file of %s', folder => {
+  const folders = ACTIONS.flatMap(action => [
+    action.dist,
+    path.join('.tmp', 'test-bundle', action.name)
+  ])
+
+  it.each(folders)('is in no file of %s', folder => {
     const sources = sourcesOf(folder)
     expect(sources.some(source => source.includes('@actions/http-client/'))).toBe(true)
     expect(sources.filter(source => source.includes('/undici/'))).toEqual([])
-    expect(sources.some(source => source.endsWith('src/http/undici-unused.ts'))).toBe(true)
+    expect(sources.some(source => source.endsWith('src/core/http/undici-unused.ts'))).toBe(true)
   })
 
   it('is imported by @actions/http-client for the ProxyAgent of getAgentDispatcher() alone', () => {
@@ -63,7 +69,7 @@ describe('undici, left out of the bundle', () => {
     const callers = listFiles(src).filter(file =>
       readFileSync(path.join(src, file), 'utf8').includes('getAgentDispatcher')
     )
-    expect(callers).toEqual(['http/undici-unused.ts'])
+    expect(callers).toEqual(['core/http/undici-unused.ts'])
     expect(() => new ProxyAgent()).toThrow(/undici is left out of this bundle.*getAgentDispatcher/)
   })
 })

@@ -4,7 +4,7 @@
 // of each version's SHA-256 (printf '%s' "$version" | sha256sum).
 import { describe, expect, it } from '@jest/globals'
 import path from 'node:path'
-import { CACHE_LAYOUT, PackageCache } from '../../src/download/cache.js'
+import { CACHE_LAYOUT, PackageCache } from '../../src/dataminer/download/package-cache.js'
 
 const ID = '4F0C9D3E-7A52-4B6E-9C1D-2E8F5A6B7C01'
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { CancelScope } from '../../src/cancel-scope.js'
-import { CancelledError } from '../../src/errors.js'
+import { CancelScope } from '../../src/core/step/cancel-scope.js'
+import { CancelledError } from '../../src/core/step/errors.js'
 
 describe('CancelScope', () => {
   it('aborts its signal with a CancelledError naming the signal', () => {

@@ -5,8 +5,8 @@ import { pipeline } from 'node:stream/promises'
 import { Writable } from 'node:stream'
 import * as zlib from 'node:zlib'
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
-import { decodersFor } from '../../src/download/content-decoding.js'
-import { PackageError } from '../../src/errors.js'
+import { decodersFor } from '../../src/core/files/content-decoding.js'
+import { PackageError } from '../../src/core/files/errors.js'
 
 /** Runs `data`, split into `chunkSize` pieces, through the decoders for `encoding`. */
 async function decode(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { describeBody, htmlText, snippet } from '../../src/http/describe-body.js'
-import { describeContent } from '../../src/download/package-check.js'
+import { describeBody, htmlText, snippet } from '../../src/core/http/describe-body.js'
+import { describeContent } from '../../src/dataminer/download/package-check.js'
 
 describe('describeBody', () => {
   it('shows an HTML page as its title and heading, never as markup', () => {

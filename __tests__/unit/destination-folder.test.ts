@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { ensureDestinationFolder } from '../../src/download/destination-folder.js'
-import { ActionError } from '../../src/errors.js'
+import { ensureDestinationFolder } from '../../src/core/files/destination-folder.js'
+import { ActionError } from '../../src/core/step/errors.js'
 
 let root: string
 beforeEach(() => {

@@ -10,8 +10,8 @@ import * as core from '../../__fixtures__/core.js'
 import { buildAppPackage } from '../../emulator/index.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { downloadPackage } = await import('../../src/download/download.js')
-const { CancelScope } = await import('../../src/cancel-scope.js')
+const { downloadPackage } = await import('../../src/dataminer/download/download.js')
+const { CancelScope } = await import('../../src/core/step/cancel-scope.js')
 type Client = Parameters<typeof downloadPackage>[1]
 type Cache = NonNullable<Parameters<typeof downloadPackage>[2]>
 

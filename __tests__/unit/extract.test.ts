@@ -19,16 +19,17 @@ import {
 import os from 'node:os'
 import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
-import { CancelScope } from '../../src/cancel-scope.js'
+import { CancelScope } from '../../src/core/step/cancel-scope.js'
+import { differenceFrom } from '../../src/core/zip/folder-difference.js'
 import {
-  differenceFrom,
   extractedFolderFor,
   planExtraction,
   unpackToStaging,
   type PlannedEntry
-} from '../../src/download/extract.js'
-import { CancelledError, UnsafeArchiveError } from '../../src/errors.js'
-import { CORRUPT_HINT, ZipArchive, type ZipEntry } from '../../src/zip/zip-archive.js'
+} from '../../src/core/zip/extract.js'
+import { CancelledError } from '../../src/core/step/errors.js'
+import { UnsafeArchiveError } from '../../src/core/zip/errors.js'
+import { CORRUPT_HINT, ZipArchive, type ZipEntry } from '../../src/core/zip/zip-archive.js'
 import {
   FLAG_DATA_DESCRIPTOR,
   FLAG_ENCRYPTED,
@@ -129,7 +130,7 @@ async function withArchive<T>(zipPath: string, use: (archive: ZipArchive) => Pro
 }
 
 /** Plans and unpacks, as the download does; returns the staging folder. */
-async function planAndUnpack(zipPath: string, scope = new CancelScope()) {
+async function planAndUnpack(zipPath: string, scope = new CancelScope('dataminer-catalog')) {
   return withArchive(zipPath, async archive => {
     const plan = planExtraction(archive.entries, NAME)
     const unpacked = await unpackToStaging(archive, plan, destination, NAME, scope)

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
+import { packageFileName } from '../../src/dataminer/download/package-file-name.js'
 import {
-  packageFileName,
   fileNameFromContentDisposition,
   isWindowsDeviceName,
   safeBaseName
-} from '../../src/download/file-name.js'
-import type { PackageType } from '../../src/download/package-type.js'
+} from '../../src/core/files/file-name.js'
+import type { PackageType } from '../../src/dataminer/download/package-type.js'
 
 describe('fileNameFromContentDisposition', () => {
   it.each([

@@ -1,12 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { explainFailure, type CatalogOperation } from '../../src/catalog/hints.js'
-import {
-  ActionError,
-  CatalogError,
-  HttpStatusError,
-  RateLimitError,
-  TransportError
-} from '../../src/errors.js'
+import { explainFailure, type CatalogOperation } from '../../src/dataminer/catalog/hints.js'
+import { ActionError } from '../../src/core/step/errors.js'
+import { CatalogError } from '../../src/dataminer/errors.js'
+import { HttpStatusError, RateLimitError, TransportError } from '../../src/core/http/errors.js'
 
 const ITEM = '4f0c9d3e-7a52-4b6e-9c1d-2e8f5a6b7c01'
 const SYSTEM = '0d6f3a8e-2b4c-4e1f-a7d9-3c5b8e2f6a10'

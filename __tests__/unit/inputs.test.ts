@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, it, expect } from '@jest/globals'
 import { parse } from 'yaml'
-import { InputError } from '../../src/errors.js'
-import { INPUT_NAMES, parseInputs } from '../../src/inputs/schema.js'
+import { InputError } from '../../src/core/step/errors.js'
+import { INPUT_NAMES, parseInputs } from '../../src/dataminer/inputs/schema.js'
 
 const KEY = 'k3y-V4lue_0f-the-0rg'
 const ITEM = '2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { extensionOf, packageTypeOf } from '../../src/download/package-type.js'
+import { extensionOf, packageTypeOf } from '../../src/dataminer/download/package-type.js'
 
 // File names as a package lists them; folders are not passed (the caller leaves them out).
 const typeOf = (names: string[]) => packageTypeOf(names.filter(name => !name.endsWith('/')))

@@ -34,11 +34,12 @@ jest.unstable_mockModule('node:fs/promises', () => ({
   }
 }))
 
-const { placeFile, placeFolder, assertSameFolder } = await import('../../src/download/publish.js')
-const { planExtraction, unpackToStaging } = await import('../../src/download/extract.js')
-const { ZipArchive } = await import('../../src/zip/zip-archive.js')
-const { CancelScope } = await import('../../src/cancel-scope.js')
-const { DestinationConflictError } = await import('../../src/errors.js')
+const { placeFile } = await import('../../src/core/files/place-file.js')
+const { placeFolder, assertSameFolder } = await import('../../src/core/zip/place-folder.js')
+const { planExtraction, unpackToStaging } = await import('../../src/core/zip/extract.js')
+const { ZipArchive } = await import('../../src/core/zip/zip-archive.js')
+const { CancelScope } = await import('../../src/core/step/cancel-scope.js')
+const { DestinationConflictError } = await import('../../src/core/files/errors.js')
 
 const NAME = 'App 1.0.0.1'
 const PACKAGE_BYTES = Buffer.from(`PK\x03\x04${'package bytes '.repeat(500)}`, 'latin1')

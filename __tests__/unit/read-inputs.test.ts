@@ -3,11 +3,11 @@ import { describe, it, expect, jest, beforeEach } from '@jest/globals'
 const given = new Map<string, string>()
 const getInput = jest.fn((name: string) => given.get(name) ?? '')
 
-jest.unstable_mockModule('../../src/workflow-commands.js', () => ({ getInput }))
+jest.unstable_mockModule('../../src/core/step/workflow-commands.js', () => ({ getInput }))
 
-const { readInputs } = await import('../../src/inputs/read-inputs.js')
-const { INPUT_NAMES } = await import('../../src/inputs/schema.js')
-const { InputError } = await import('../../src/errors.js')
+const { readInputs } = await import('../../src/dataminer/inputs/read-inputs.js')
+const { INPUT_NAMES } = await import('../../src/dataminer/inputs/schema.js')
+const { InputError } = await import('../../src/core/step/errors.js')
 
 const ITEM = '2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37'
 const SYSTEM = '11111111-2222-3333-4444-555555555555'

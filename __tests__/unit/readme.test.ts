@@ -1,16 +1,19 @@
-// The README's Inputs and Outputs tables document exactly what action.yml declares.
+// The README of each action (scripts/actions.ts) documents exactly what its action.yml declares:
+// its Inputs and Outputs tables.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { parse } from 'yaml'
+import { ACTIONS } from '../../scripts/actions.js'
+import { ROOT } from '../../scripts/run-action.js'
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
-const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
+interface ActionYaml {
   inputs: Record<string, { required?: boolean; default?: string }>
   outputs: Record<string, unknown>
 }
 
 /** The body rows of the first table under a `## heading`, as cells. */
-function tableUnder(heading: string): string[][] {
+function tableUnder(readme: string, heading: string): string[][] {
   const start = readme.indexOf(`\n## ${heading}\n`)
   expect(start).toBeGreaterThan(-1)
   const section = readme.slice(start + 1).split(/\n## /)[0]
@@ -31,14 +34,17 @@ function namesIn(cell: string): string[] {
   return [...cell.matchAll(/`([^`]+)`/g)].map(match => match[1])
 }
 
-describe('README', () => {
+describe.each(ACTIONS)('$readme', entry => {
+  const readme = readFileSync(path.join(ROOT, entry.readme), 'utf8')
+  const action = parse(readFileSync(path.join(ROOT, entry.actionYml), 'utf8')) as ActionYaml
+
   it('lists every input of action.yml, in its order, and no other', () => {
-    const names = tableUnder('Inputs').flatMap(([name]) => namesIn(name))
+    const names = tableUnder(readme, 'Inputs').flatMap(([name]) => namesIn(name))
     expect(names).toEqual(Object.keys(action.inputs))
   })
 
   it("gives each input action.yml's default, or (required)", () => {
-    const rows = tableUnder('Inputs').map(([cell, shown]) => [namesIn(cell)[0], shown])
+    const rows = tableUnder(readme, 'Inputs').map(([cell, shown]) => [namesIn(cell)[0], shown])
     const expected = rows.map(([name, shown]) => {
       const input = action.inputs[name]
       if (input.required) return [name, '(required)']
@@ -50,7 +56,7 @@ describe('README', () => {
   })
 
   it('lists every output of action.yml, in its order, and no other', () => {
-    const names = tableUnder('Outputs').flatMap(([name]) => namesIn(name))
+    const names = tableUnder(readme, 'Outputs').flatMap(([name]) => namesIn(name))
     expect(names).toEqual(Object.keys(action.outputs))
   })
 })

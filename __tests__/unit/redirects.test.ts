@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { RedirectError } from '../../src/errors.js'
-import { followRedirect } from '../../src/http/redirects.js'
+import { RedirectError } from '../../src/core/http/errors.js'
+import { followRedirect } from '../../src/core/http/redirects.js'
 
 const API = 'https://api.example.test'
 

@@ -6,15 +6,16 @@ import { FakeClock } from '../../__fixtures__/fake-clock.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 
-const { ApiRequester, API_KEY_HEADER } = await import('../../src/http/request.js')
-const { StepBudget } = await import('../../src/http/step-budget.js')
-const { HttpStatusError, RateLimitError, RedirectError, TransportError, ActionError } =
-  await import('../../src/errors.js')
-const { readText } = await import('../../src/http/body.js')
-const { toolkitTransport } = await import('../../src/http/transport.js')
-const { CancelScope } = await import('../../src/cancel-scope.js')
-const { CancelledError } = await import('../../src/errors.js')
-type Transport = import('../../src/http/transport.js').Transport
+const { ApiRequester, API_KEY_HEADER } = await import('../../src/dataminer/catalog/requester.js')
+const { StepBudget } = await import('../../src/core/http/step-budget.js')
+const { HttpStatusError, RateLimitError, RedirectError, TransportError } =
+  await import('../../src/core/http/errors.js')
+const { ActionError } = await import('../../src/core/step/errors.js')
+const { readText } = await import('../../src/core/http/body.js')
+const { toolkitTransport } = await import('../../src/core/http/transport.js')
+const { CancelScope } = await import('../../src/core/step/cancel-scope.js')
+const { CancelledError } = await import('../../src/core/step/errors.js')
+type Transport = import('../../src/core/http/transport.js').Transport
 
 /** A transport that fails like Node does, with an error code. */
 function failingTransport(code: string, message = code): Transport {
@@ -339,7 +340,7 @@ describe('ApiRequester', () => {
 
   it('never puts the key into an error built from an echoed body', async () => {
     api.handlers.push(reply(400, `bad key ${KEY} given`))
-    const { redact, withSecrets } = await import('../../src/redact.js')
+    const { redact, withSecrets } = await import('../../src/core/secrets.js')
     const error = await withSecrets([KEY], () =>
       setup()
         .get()

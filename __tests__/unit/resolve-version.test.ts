@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { selectVersion } from '../../src/catalog/resolve-version.js'
-import { ActionError } from '../../src/errors.js'
-import type { VersionRequest } from '../../src/catalog/version-request.js'
-import { parseInputs } from '../../src/inputs/schema.js'
+import { selectVersion } from '../../src/dataminer/catalog/resolve-version.js'
+import { ActionError } from '../../src/core/step/errors.js'
+import type { VersionRequest } from '../../src/dataminer/catalog/version-request.js'
+import { parseInputs } from '../../src/dataminer/inputs/schema.js'
 
 const ITEM = '2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37'
 const SOLUTION = [

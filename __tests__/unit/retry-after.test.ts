@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseRetryAfter, waitNamedInBody } from '../../src/http/retry-after.js'
-import { backoffMs, RATE_LIMIT_REFILL_MS } from '../../src/http/retry-policy.js'
+import { parseRetryAfter, waitNamedInBody } from '../../src/core/http/retry-after.js'
+import { backoffMs as backoffWithRefill } from '../../src/core/http/retry-policy.js'
+import { RATE_LIMIT_REFILL_MS } from '../../src/dataminer/catalog/rate-limit.js'
+
+/** The backoff with the Key Catalog API's refill interval. */
+const backoffMs = (attempt: number, rateLimited: boolean, random: number) =>
+  backoffWithRefill(attempt, rateLimited, random, RATE_LIMIT_REFILL_MS)
 
 const NOW = Date.parse('2026-11-23T10:00:00Z')
 

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { TransportError } from '../../src/errors.js'
-import { attemptsSpent, sentence, waitLine, waitTooLong } from '../../src/http/retry-messages.js'
-import { StepBudget } from '../../src/http/step-budget.js'
+import { TransportError } from '../../src/core/http/errors.js'
+import {
+  attemptsSpent,
+  sentence,
+  waitLine,
+  waitTooLong
+} from '../../src/core/http/retry-messages.js'
+import { StepBudget } from '../../src/core/http/step-budget.js'
 
 describe('the errors the retry loop gives up with', () => {
   const broken = new TransportError('No tunnel through the proxy.', false, {

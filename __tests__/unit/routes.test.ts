@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { deployUrl, downloadUrl } from '../../src/catalog/routes.js'
+import { deployUrl, downloadUrl } from '../../src/dataminer/catalog/routes.js'
 
 const ITEM = '2f0c8b3e-5a1d-4c7e-9b2a-6d4f8e1c0a37'
 const SYSTEM = '11111111-2222-3333-4444-555555555555'

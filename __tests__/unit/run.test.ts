@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { FakeClock } from '../../__fixtures__/fake-clock.js'
 import { SEED, startEmulator, type CatalogEmulator } from '../../emulator/index.js'
-import { run } from '../../src/main.js'
+import { run } from '../../src/dataminer/run.js'
 import { parseOutputs } from '../../scripts/run-action.js'
 
 const clock = new FakeClock(Date.now())

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { withSecrets } from '../../src/redact.js'
-import { code, text } from '../../src/summary/html.js'
+import { withSecrets } from '../../src/core/secrets.js'
+import { code, text } from '../../src/core/summary/html.js'
 
 describe('summary text', () => {
   it('escapes what a server may send', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { VersionsAnswerError } from '../../src/errors.js'
+import { VersionsAnswerError } from '../../src/dataminer/errors.js'
 import {
   candidates,
   compareVersions,
@@ -7,11 +7,11 @@ import {
   isPrerelease,
   parseRange,
   parseVersion,
-  parseVersionList,
   pickHighest,
   pickLatest,
   sortDescending
-} from '../../src/catalog/versions.js'
+} from '../../src/dataminer/catalog/version-order.js'
+import { parseVersionList } from '../../src/dataminer/catalog/versions-answer.js'
 
 // Realistic lists, each in ascending order as the contract's *Versions* section orders them.
 const CONNECTOR_BUILDS = [

@@ -1,7 +1,7 @@
 // The commands written without @actions/core must read and write exactly as it does.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '@actions/core'
-import * as runner from '../../src/workflow-commands.js'
+import * as runner from '../../src/core/step/workflow-commands.js'
 
 let written: string[]
 beforeEach(() => {

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { buildNestedZip, buildSharedHeaderZip, buildZip } from '../../emulator/zip-writer.js'
-import { MalformedArchiveError, UnsafeArchiveError } from '../../src/errors.js'
+import { MalformedArchiveError, UnsafeArchiveError } from '../../src/core/zip/errors.js'
 import {
   CORRUPT_HINT,
   METHOD_DEFLATED,
@@ -15,7 +15,7 @@ import {
   startsLikeZip,
   ZipArchive,
   type ZipEntry
-} from '../../src/zip/zip-archive.js'
+} from '../../src/core/zip/zip-archive.js'
 import {
   FLAG_DATA_DESCRIPTOR,
   FLAG_ENCRYPTED,

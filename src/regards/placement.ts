@@ -1,7 +1,7 @@
 // Where each selected file goes: `<product folder>/<file name>`, both from the server and so
 // both reduced to safe base names (the root action's safeBaseName, and never a leading dot). Two
 // files that would land on the same path are refused before any download, naming both.
-import { safeBaseName } from '../download/file-name.js'
+import { safeBaseName } from '../core/files/file-name.js'
 import type { RegardsFile } from './entity.js'
 
 export interface Placement {

@@ -1,0 +1,88 @@
+import * as log from '../core/step/log.js'
+import path from 'node:path'
+import type { CancelScope } from '../core/step/cancel-scope.js'
+import { CatalogClient } from './catalog/client.js'
+import { resolveVersion } from './catalog/resolve-version.js'
+import { assertAllAccepted, deployToSystems } from './deploy/deploy.js'
+import { PackageCache } from './download/package-cache.js'
+import { downloadPackage } from './download/download.js'
+import { ApiRequester } from './catalog/requester.js'
+import { StepBudget } from '../core/http/step-budget.js'
+import type { Settings } from './inputs/schema.js'
+import type { RunDependencies } from './run.js'
+import { setDeployOutputs, setDownloadOutputs, setRequestOutputs } from './outputs.js'
+import type { StepReport } from './summary.js'
+
+/** The step's work, once the inputs are valid: resolve the version, then download or deploy. */
+export async function perform(
+  settings: Settings,
+  report: StepReport,
+  scope: CancelScope,
+  dependencies: RunDependencies
+): Promise<void> {
+  const budget = new StepBudget(settings.maxWaitSeconds * 1000)
+  report.budget = budget
+  const timeoutMs = settings.timeoutSeconds * 1000
+  const requester = new ApiRequester({
+    baseUrl: settings.baseUrl,
+    apiKey: settings.apiKey,
+    maxAttempts: settings.maxAttempts,
+    timeoutMs,
+    budget,
+    signal: scope.signal,
+    ...dependencies
+  })
+  const client = new CatalogClient(requester, settings.baseUrl, timeoutMs)
+  log.info(
+    `Catalog item ${settings.catalogId}, version ${settings.version}: ${settings.operation} through ${settings.baseUrl.origin}`
+  )
+
+  try {
+    const request = settings.versionRequest
+    const version =
+      request.kind === 'exact'
+        ? request.version
+        : await log.group(`Resolve ${settings.version}`, () =>
+            resolveVersion(client, settings.catalogId, request)
+          )
+    report.version = version
+
+    if (settings.operation === 'download') {
+      const result = await log.group(`Download version ${version}`, () =>
+        downloadPackage(
+          {
+            catalogId: settings.catalogId,
+            version,
+            destination: destinationFolder(settings.path),
+            expectedSha256: settings.expectedSha256,
+            extract: settings.extract,
+            timeoutMs
+          },
+          client,
+          settings.cache ? PackageCache.fromEnvironment() : undefined,
+          scope
+        )
+      )
+      report.download = result
+      setDownloadOutputs(result)
+      log.info(`Package ready: ${result.path}`)
+    } else {
+      const systems = settings.coordinationIds
+      const results = await log.group(
+        `Deploy version ${version} to ${systems.length} system(s)`,
+        () => deployToSystems(client, settings.catalogId, version, systems, scope)
+      )
+      report.deployments = results
+      setDeployOutputs(version, results)
+      assertAllAccepted(results)
+    }
+  } finally {
+    setRequestOutputs(budget)
+  }
+}
+
+/** The folder for the download: `path` relative to the workspace, or absolute. */
+function destinationFolder(input: string): string {
+  const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd()
+  return path.resolve(workspace, input)
+}
