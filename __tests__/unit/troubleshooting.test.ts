@@ -1,6 +1,7 @@
-// The README's troubleshooting table names every error the action can print. This test reads
-// src/ for the messages errors are built from and fails when one has no row: a new error
-// message needs its cause and fix in the README.
+// Each action's README has a troubleshooting table that names every error the action can print.
+// This test reads the action's sources (the shared core, its own folder and its entry) for the
+// messages errors are built from and fails when one has no row: a new error message needs its
+// cause and fix in the README of every action that can print it.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
@@ -75,10 +76,31 @@ function shape(text: string): string {
     .trim()
 }
 
-/** How each error message in src/ starts. */
-function messageFragments(): Map<string, string> {
+interface ActionEntry {
+  name: string
+  readme: string
+  entry: string
+}
+
+const ACTIONS = (
+  JSON.parse(readFileSync(path.join(ROOT, 'scripts', 'actions.json'), 'utf8')) as {
+    actions: ActionEntry[]
+  }
+).actions
+
+/** What an action's bundle is built from: the core, the action's own folder and its entry. */
+function sourcesOf(action: ActionEntry): string[] {
+  return [
+    ...sourceFiles(path.join(ROOT, 'src', 'core')),
+    ...sourceFiles(path.join(ROOT, 'src', action.name)),
+    path.join(ROOT, action.entry)
+  ]
+}
+
+/** How each error message in an action's sources starts. */
+function messageFragments(action: ActionEntry): Map<string, string> {
   const fragments = new Map<string, string>()
-  for (const file of sourceFiles(path.join(ROOT, 'src'))) {
+  for (const file of sourcesOf(action)) {
     const source = readFileSync(file, 'utf8')
     for (const pattern of [MESSAGE_CALL, MESSAGE_VARIABLE]) {
       for (const match of source.matchAll(pattern)) {
@@ -94,8 +116,8 @@ function messageFragments(): Map<string, string> {
   return fragments
 }
 
-function troubleshootingSection(): string {
-  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+function troubleshootingSection(action: ActionEntry): string {
+  const readme = readFileSync(path.join(ROOT, action.readme), 'utf8')
   const start = readme.indexOf('## Troubleshooting')
   expect(start).toBeGreaterThan(-1)
   const end = readme.indexOf('\n## ', start + 1)
@@ -103,9 +125,10 @@ function troubleshootingSection(): string {
 }
 
 describe("the README's troubleshooting table", () => {
-  const fragments = messageFragments()
+  const dataminer = ACTIONS.find(action => action.name === 'dataminer') as ActionEntry
 
   it('finds the messages it checks (the scan itself works)', () => {
+    const fragments = messageFragments(dataminer)
     expect(fragments.size).toBeGreaterThan(30)
     expect([...fragments.keys()]).toEqual(
       expect.arrayContaining([
@@ -116,11 +139,16 @@ describe("the README's troubleshooting table", () => {
     )
   })
 
-  it('has a row for every error message the action can print', () => {
-    // Spaces around what varies are the writer's choice: `valid: …` and `valid:…` are alike.
-    const tight = (text: string) => text.replace(/\s*…\s*/g, '…')
-    const section = tight(troubleshootingSection())
-    const missing = [...fragments].filter(([fragment]) => !section.includes(tight(fragment)))
-    expect(missing.map(([fragment, file]) => `${file}: ${fragment}`)).toEqual([])
-  })
+  it.each(ACTIONS.map(action => [action.name, action] as const))(
+    'has a row for every error message the %s action can print',
+    (_name, action) => {
+      // Spaces around what varies are the writer's choice: `valid: …` and `valid:…` are alike.
+      const tight = (text: string) => text.replace(/\s*…\s*/g, '…')
+      const section = tight(troubleshootingSection(action))
+      const missing = [...messageFragments(action)].filter(
+        ([fragment]) => !section.includes(tight(fragment))
+      )
+      expect(missing.map(([fragment, file]) => `${file}: ${fragment}`)).toEqual([])
+    }
+  )
 })
