@@ -2,7 +2,7 @@
 // stand-in `npm` first on PATH: it waits for the emulator's own "listening on" line, not for the
 // port in npm's echo of the command line, and fails clearly when the line never comes.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -19,25 +19,42 @@ const workflow = parse(
 const script = workflow.jobs.action.steps.find(step => step.name === 'Start the Catalog emulator')
   ?.run as string
 
-// What `npm run emulator -- --port 8080 ...` prints, in three versions of events.
+// What `npm run emulator -- --port 8080 ...` prints, in three versions of events. Once it has
+// printed what it prints, it leaves a marker.
 const FAKE_NPM = `#!/usr/bin/env bash
 echo '> dataminer-catalog-action@1.0.0 emulator'
 echo "> tsx emulator/cli.ts $*"
 case "$FAKE_EMULATOR" in
   listens)
     echo 'DataMiner Catalog emulator (Key Catalog API v2.0) listening on http://127.0.0.1:8080'
-    exec sleep 30 ;;
-  silent) exec sleep 30 ;;
-  dies) echo 'Could not start the emulator on 127.0.0.1:8080: listen EADDRINUSE' >&2; exit 1 ;;
+    touch "$FAKE_PRINTED"; exec "$REAL_SLEEP" 30 ;;
+  silent) touch "$FAKE_PRINTED"; exec "$REAL_SLEEP" 30 ;;
+  dies)
+    echo 'Could not start the emulator on 127.0.0.1:8080: listen EADDRINUSE' >&2
+    touch "$FAKE_PRINTED"; exit 1 ;;
 esac
 `
+
+// The step's own \`sleep 1\` between looks: it returns only once the fake npm has printed, so
+// each second the step counts starts after npm's output, however slowly a loaded machine runs
+// the two (without it, the step could give up before a slow npm had even echoed its command).
+const FAKE_SLEEP = `#!/usr/bin/env bash
+until [ -e "$FAKE_PRINTED" ]; do "$REAL_SLEEP" 0.01; done
+exec "$REAL_SLEEP" "$@"
+`
+const REAL_SLEEP = execFileSync('bash', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim()
 
 let dir: string
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ci-emulator-step-'))
-  writeFileSync(path.join(dir, 'npm'), FAKE_NPM)
-  chmodSync(path.join(dir, 'npm'), 0o755)
+  for (const [name, script] of [
+    ['npm', FAKE_NPM],
+    ['sleep', FAKE_SLEEP]
+  ]) {
+    writeFileSync(path.join(dir, name), script)
+    chmodSync(path.join(dir, name), 0o755)
+  }
 })
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -52,6 +69,8 @@ async function runStep(fake: string): Promise<{ code: number | null; output: str
       ...process.env,
       PATH: `${dir}${path.delimiter}${process.env.PATH}`,
       FAKE_EMULATOR: fake,
+      FAKE_PRINTED: path.join(dir, `printed-${fake}`),
+      REAL_SLEEP,
       EMULATOR_WAIT_SECONDS: '2'
     }
   })
