@@ -88,6 +88,14 @@ export function singleError(run: BundleRun): string {
   return run.errors[0]
 }
 
+/** Everything the run wrote but the lines that tell the runner what to mask. */
+export function writtenWithoutMasks(run: BundleRun): string {
+  return everythingWritten(run)
+    .split(/\r?\n/)
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+}
+
 /**
  * Neither the password nor any token the emulator issued appears in anything the run wrote,
  * nor travelled to the second host; the password went only in the sign-in body.
@@ -102,10 +110,7 @@ export function expectNoSecretLeak(
     .filter((value): value is string => typeof value === 'string' && value.startsWith('Bearer '))
     .map(value => value.slice('Bearer '.length))
   const hidden = [...new Set([...secrets, ...tokens])].filter(secret => secret.length >= 4)
-  const written = everythingWritten(run)
-    .split(/\r?\n/)
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
+  const written = writtenWithoutMasks(run)
   for (const secret of hidden) expect(written).not.toContain(secret)
   for (const request of regards.requests) {
     if (request.host === 'second') expect(request.headers.authorization).toBeUndefined()
