@@ -15,8 +15,7 @@ import {
   everythingWritten,
   listFiles,
   runBundle,
-  type BundleRun,
-  type RunnerDirs
+  type BundleRun
 } from '../../helpers/run-bundle.js'
 
 export const PASSWORDS = Object.fromEntries(SEED_USERS.map(user => [user.email, user.password]))
@@ -37,7 +36,7 @@ export interface OutputFile {
 export function runRegards(
   regards: RegardsEmulator,
   inputs: Record<string, string>,
-  options: { dirs?: RunnerDirs; env?: Record<string, string>; timeoutMs?: number } = {}
+  options: Omit<Parameters<typeof runBundle>[1], 'action'> = {}
 ): Promise<BundleRun> {
   return runBundle(
     { url: regards.url, tenant: regards.tenant, ...inputs },
