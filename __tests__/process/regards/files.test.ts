@@ -118,6 +118,13 @@ describe('where the files go', () => {
     )
   })
 
+  it('names the file from the catalog, not from Content-Disposition', async () => {
+    regards.script({ type: 'filename', value: '../../elsewhere.nc', match: 'download' })
+    const run = await runRegards(regards, { ...exploit, products: PRODUCTS.online })
+    expect(run.errors).toEqual([])
+    expect(workspaceFiles(run)).toEqual([ONLINE_FILE])
+  })
+
   it('decodes an encoded body before it is hashed and saved', async () => {
     regards.script({ type: 'encode', encoding: 'gzip', match: 'download' })
     const run = await runRegards(regards, { ...exploit, products: PRODUCTS.online })
