@@ -1291,7 +1291,9 @@ class RegardsClient {
             await this.restoreRoute('restore', (0,urls/* restoreUrl */.s2)(this.root), batch);
         }
     }
-    async restoreRoute(label, url, batch) {
+    async restoreRoute(label, route, batch) {
+        const { scope } = this.session.publicQuery;
+        const url = scope === undefined ? route : (0,urls/* addQueryParameter */.rs)(route, 'scope', scope);
         try {
             return await this.postJson(label, url, { product_ids: batch });
         }

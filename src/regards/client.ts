@@ -9,7 +9,7 @@ import * as log from '../core/step/log.js'
 import { parseEntity, parseSearchPage, type RegardsProduct } from './entity.js'
 import { RegardsError } from './errors.js'
 import { maintenance, type Session } from './session.js'
-import { availabilityUrl, entityUrl, restoreUrl, searchUrl } from './urls.js'
+import { addQueryParameter, availabilityUrl, entityUrl, restoreUrl, searchUrl } from './urls.js'
 
 /** REGARDS caps pages at 2000 (Spring's default); 500 keeps each answer small. */
 export const SEARCH_PAGE_SIZE = 500
@@ -136,7 +136,9 @@ export class RegardsClient {
     }
   }
 
-  private async restoreRoute(label: string, url: string, batch: string[]): Promise<string> {
+  private async restoreRoute(label: string, route: string, batch: string[]): Promise<string> {
+    const { scope } = this.session.publicQuery
+    const url = scope === undefined ? route : addQueryParameter(route, 'scope', scope)
     try {
       return await this.postJson(label, url, { product_ids: batch })
     } catch (error) {
