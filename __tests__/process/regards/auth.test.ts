@@ -139,6 +139,8 @@ describe('signing in to REGARDS', () => {
   it('follows a redirect to another origin without the token', async () => {
     regards.script({ type: 'redirect', match: 'download' })
     const run = await runRegards(regards, { ...account(USERS.exploit), products: PRODUCTS.online })
+    expect(run.errors).toEqual([])
+    expect(filesOutput(run)).toHaveLength(1)
     const second = regards.requests.filter(request => request.host === 'second')
     expect(second.length).toBeGreaterThan(0)
     for (const request of second) expect(request.headers.authorization).toBeUndefined()

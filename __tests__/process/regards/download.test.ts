@@ -84,6 +84,17 @@ describe('the REGARDS action downloads product files', () => {
     expectNoSecretLeak(run, regards, [PASSWORDS[USERS.exploit]])
   })
 
+  it('takes a product listed twice once', async () => {
+    const run = await runRegards(regards, {
+      ...account(USERS.exploit),
+      products: `${PRODUCTS.online}\n${PRODUCTS.online}, ${PRODUCTS.online}`
+    })
+    expect(run.errors).toEqual([])
+    expect(requestsOf(regards, 'entity')).toHaveLength(1)
+    expect(requestsOf(regards, 'download')).toHaveLength(1)
+    expect(run.outputs.count).toBe('1')
+  })
+
   it('takes every product a search finds, page after page, inside a dataset', async () => {
     const run = await runRegards(regards, {
       ...account(USERS.exploit),
