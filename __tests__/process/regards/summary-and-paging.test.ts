@@ -19,10 +19,20 @@ import {
 } from './fixture.js'
 
 let regards: RegardsEmulator
+let inFlight = 0
+let mostAtOnce = 0
 
 beforeAll(async () => {
-  // Pages of two products, and every download's body held a moment, so that two overlap.
-  regards = await startRegardsEmulator({ maxPageSize: 2, beforeBody: () => sleep(300) })
+  // Pages of two products, and every download's body held a moment, so that downloads overlap.
+  regards = await startRegardsEmulator({
+    maxPageSize: 2,
+    beforeBody: async () => {
+      inFlight++
+      mostAtOnce = Math.max(mostAtOnce, inFlight)
+      await sleep(300)
+      inFlight--
+    }
+  })
 })
 afterAll(() => regards.close())
 beforeEach(() => regards.reset())
@@ -83,6 +93,21 @@ describe('a search of several pages', () => {
         .map(file => file.filename)
         .sort()
     ).toEqual(['external-thumbnail.png', 'thumbnail.png'])
+  })
+})
+
+describe('concurrency', () => {
+  it.each([1, 3])('downloads %s file(s) at once', async concurrency => {
+    mostAtOnce = 0
+    const run = await runRegards(regards, {
+      ...account(USERS.exploit),
+      products: `${PRODUCTS.online},${PRODUCTS.digests},${PRODUCTS.noProviderId}`,
+      concurrency: String(concurrency),
+      cache: 'false'
+    })
+    expect(run.errors).toEqual([])
+    expect(filesOutput(run)).toHaveLength(5)
+    expect(mostAtOnce).toBe(concurrency)
   })
 })
 
