@@ -22,6 +22,7 @@ import {
   requestsOf,
   runRegards,
   seededFile,
+  sha256,
   singleError,
   workspaceFiles
 } from './fixture.js'
@@ -198,6 +199,33 @@ describe('what is kept, and what is not asked again', () => {
     expect(downloads()).toEqual([])
     expect(regards.account(USERS.registered).currentQuota).toBe(quotaAfterFirst)
     expect(filesOutput(second)[0]).toMatchObject({ cacheHit: true })
+    expectSeededBytes(
+      path.join(fresh.workspace, ONLINE_FILE),
+      seededFile(PRODUCTS.online, 'DATA-06-20220613-2390.nc')
+    )
+  })
+
+  it('checks a cache hit against the catalog’s checksum: a doctored entry is downloaded again', async () => {
+    const first = await runRegards(regards, { ...exploit, products: PRODUCTS.online })
+    expect(first.errors).toEqual([])
+    const cacheDir = path.join(first.dirs.toolCache, CACHE_FOLDER)
+    const entryName = listFiles(cacheDir).find(name => name.endsWith('entry.json'))!
+    const entryPath = path.join(cacheDir, entryName)
+    const entry = JSON.parse(readFileSync(entryPath, 'utf8')) as { fileName: string; size: number }
+    const doctored = Buffer.alloc(entry.size, 7)
+    writeFileSync(path.join(path.dirname(entryPath), entry.fileName), doctored)
+    writeFileSync(entryPath, JSON.stringify({ ...entry, sha256: sha256(doctored) }))
+    regards.requests.length = 0
+    const fresh = makeRunnerDirs()
+    cpSync(cacheDir, path.join(fresh.toolCache, CACHE_FOLDER), { recursive: true })
+    const second = await runRegards(
+      regards,
+      { ...exploit, products: PRODUCTS.online },
+      { dirs: fresh }
+    )
+    expect(second.errors).toEqual([])
+    expect(downloads()).toHaveLength(1)
+    expect(filesOutput(second)[0].cacheHit).toBe(false)
     expectSeededBytes(
       path.join(fresh.workspace, ONLINE_FILE),
       seededFile(PRODUCTS.online, 'DATA-06-20220613-2390.nc')
