@@ -9,6 +9,7 @@ import {
   USERS,
   type RegardsEmulator
 } from '../../../emulator/regards/index.js'
+import { listFiles, makeRunnerDirs } from '../../helpers/run-bundle.js'
 import {
   account,
   expectNoSecretLeak,
@@ -82,6 +83,34 @@ describe('the REGARDS action downloads product files', () => {
     expect(downloads[0].query.acceptLicense).toBeUndefined()
     expect(run.summary).toContain('DATA-06-20220613-2390.nc')
     expectNoSecretLeak(run, regards, [PASSWORDS[USERS.exploit]])
+  })
+
+  it.each([
+    [
+      'relative to the workspace',
+      (workspace: string) => ['data/regards', path.join(workspace, 'data/regards')]
+    ],
+    [
+      'absolute',
+      (workspace: string) => [
+        path.join(workspace, '..', 'elsewhere'),
+        path.join(workspace, '..', 'elsewhere')
+      ]
+    ]
+  ])('puts the files under path, %s, creating it', async (_name, paths) => {
+    const dirs = makeRunnerDirs()
+    const [given, expected] = paths(dirs.workspace)
+    const run = await runRegards(
+      regards,
+      { ...account(USERS.exploit), products: PRODUCTS.online, path: given },
+      { dirs }
+    )
+    expect(run.errors).toEqual([])
+    expect(run.outputs.path).toBe(expected)
+    expect(filesOutput(run)[0].path).toBe(
+      path.join(expected, 'DATA-06-20220613-2390', 'DATA-06-20220613-2390.nc')
+    )
+    expect(listFiles(expected)).toEqual(['DATA-06-20220613-2390/DATA-06-20220613-2390.nc'])
   })
 
   it('takes a product listed twice once', async () => {
