@@ -64,13 +64,17 @@ class HttpStatusError extends step_errors/* ActionError */.lZ {
     status;
     statusText;
     bodySnippet;
+    body;
     constructor(status, statusText, 
     /** The start of the response body, already redacted. */
-    bodySnippet, attempts) {
+    bodySnippet, attempts, 
+    /** The start of the response body as text (at most 4 KiB), already redacted. */
+    body = '') {
         super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodySnippet ? `: ${bodySnippet}` : ''}`);
         this.status = status;
         this.statusText = statusText;
         this.bodySnippet = bodySnippet;
+        this.body = body;
         this.attempts = attempts;
     }
 }
@@ -1007,17 +1011,33 @@ var external_node_stream_promises_ = __webpack_require__(466);
 
 
 
-/** The SHA-256 and size of bytes fed to it in order. */
+/**
+ * The SHA-256 and size of bytes fed to it in order, and the digests of any other algorithms
+ * node:crypto knows (an API's own checksum: MD5, SHA-1, SHA-512…), all in the one pass.
+ */
 class ContentDigest {
     hash = (0,external_node_crypto_.createHash)('sha256');
+    others;
     bytes = 0;
+    constructor(algorithms = []) {
+        this.others = new Map(algorithms.filter(name => name !== 'sha256').map(name => [name, (0,external_node_crypto_.createHash)(name)]));
+    }
     update(chunk) {
         this.hash.update(chunk);
+        for (const other of this.others.values())
+            other.update(chunk);
         this.bytes += chunk.length;
     }
     /** Lowercase hex; call once, after the last update. */
     hex() {
         return this.hash.digest('hex');
+    }
+    /** Lowercase hex of each other algorithm asked for (and sha256 given as `sha256`); call once. */
+    otherHex(sha256) {
+        const digests = { sha256 };
+        for (const [name, other] of this.others)
+            digests[name] = other.digest('hex');
+        return digests;
     }
 }
 /**
@@ -1996,11 +2016,13 @@ class DeflateDecoder extends external_node_stream_.Transform {
  * the attempt can be repeated; an encoding it cannot undo throws a PackageError. Nothing of a
  * failed attempt is left behind. Which statuses and contents are acceptable is the caller's to say.
  */
-async function saveBodyToTempFile(response, dir, idleMs, scope) {
+async function saveBodyToTempFile(response, dir, idleMs, scope, 
+/** Digests to compute besides SHA-256, by node:crypto name ('md5', 'sha512'…). */
+algorithms = []) {
     const decoders = decodersFor(headerText(response.headers['content-encoding']));
     const tempPath = partialPathIn(dir, scope.owner);
     const untrack = scope.track(tempPath);
-    const digest = new ContentDigest();
+    const digest = new ContentDigest(algorithms);
     // Unencoded, as asked, the body is hashed by the watchdog; encoded, after it is decoded.
     const watchdog = new IdleWatchdog(idleMs, {
         tap: decoders.length === 0 ? chunk => digest.update(chunk) : undefined
@@ -2018,10 +2040,12 @@ async function saveBodyToTempFile(response, dir, idleMs, scope) {
         if (declared !== undefined && watchdog.bytes !== Number(declared)) {
             throw new TransportError(`The download ended after ${watchdog.bytes} of the ${declared} bytes the server announced.`, true);
         }
+        const sha256 = digest.hex();
         return {
             tempPath,
             size: digest.bytes,
-            sha256: digest.hex(),
+            sha256,
+            digests: digest.otherHex(sha256),
             contentDisposition: headerText(response.headers['content-disposition']),
             contentType: headerText(response.headers['content-type'])
         };
@@ -2695,7 +2719,7 @@ class Requester {
             }
         }
         const body = await readText(message, this.options.timeoutMs, 4096).catch(() => '');
-        const error = new HttpStatusError(status, message.statusMessage ?? '', describeBody((0,secrets/* redact */.E$)(body), message.headers['content-type']), attempt);
+        const error = new HttpStatusError(status, message.statusMessage ?? '', describeBody((0,secrets/* redact */.E$)(body), message.headers['content-type']), attempt, (0,secrets/* redact */.E$)(body));
         const { rateLimit } = this.options;
         const limit = rateLimit.statuses.includes(status) ? rateLimit : undefined;
         if (!limit && (request.changesState || !this.statuses.transient.includes(status)))

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { decodeCommandMessage, runAction, TEST_BUNDLE } from '../../scripts/run-action.js'
+import { decodeCommandMessage, runAction, testBundleOf } from '../../scripts/run-action.js'
 
 export interface RunnerDirs {
   root: string
@@ -53,11 +53,14 @@ export async function runBundle(
     onLine?: (line: string) => void
     /** `windows`: Windows' Node under Wine (the Windows lane, scripts/wine.ts). */
     runtime?: 'host' | 'windows'
+    /** The action of scripts/actions.json to run; default the DataMiner Catalog action. */
+    action?: string
   } = {}
 ): Promise<BundleRun> {
   const dirs = options.dirs ?? makeRunnerDirs()
   const run = await runAction(inputs, {
-    bundle: TEST_BUNDLE,
+    action: options.action,
+    bundle: testBundleOf(options.action ?? 'dataminer'),
     dirs,
     env: options.env,
     timeoutMs: options.timeoutMs ?? 25_000,

@@ -5,19 +5,37 @@ import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { collectAfterStreaming } from '../memory.js'
 
-/** The SHA-256 and size of bytes fed to it in order. */
+/**
+ * The SHA-256 and size of bytes fed to it in order, and the digests of any other algorithms
+ * node:crypto knows (an API's own checksum: MD5, SHA-1, SHA-512…), all in the one pass.
+ */
 export class ContentDigest {
   private readonly hash: Hash = createHash('sha256')
+  private readonly others: Map<string, Hash>
   bytes = 0
+
+  constructor(algorithms: readonly string[] = []) {
+    this.others = new Map(
+      algorithms.filter(name => name !== 'sha256').map(name => [name, createHash(name)])
+    )
+  }
 
   update(chunk: Buffer): void {
     this.hash.update(chunk)
+    for (const other of this.others.values()) other.update(chunk)
     this.bytes += chunk.length
   }
 
   /** Lowercase hex; call once, after the last update. */
   hex(): string {
     return this.hash.digest('hex')
+  }
+
+  /** Lowercase hex of each other algorithm asked for (and sha256 given as `sha256`); call once. */
+  otherHex(sha256: string): Record<string, string> {
+    const digests: Record<string, string> = { sha256 }
+    for (const [name, other] of this.others) digests[name] = other.digest('hex')
+    return digests
   }
 }
 

@@ -16,6 +16,8 @@ export interface SavedBody {
   tempPath: string
   size: number
   sha256: string
+  /** Lowercase hex by node:crypto algorithm name: sha256, and each one asked for. */
+  digests: Record<string, string>
   /** The Content-Disposition header as sent, if any. */
   contentDisposition?: string
   contentType?: string
@@ -31,12 +33,14 @@ export async function saveBodyToTempFile(
   response: IncomingMessage,
   dir: string,
   idleMs: number,
-  scope: CancelScope
+  scope: CancelScope,
+  /** Digests to compute besides SHA-256, by node:crypto name ('md5', 'sha512'…). */
+  algorithms: readonly string[] = []
 ): Promise<SavedBody> {
   const decoders = decodersFor(headerText(response.headers['content-encoding']))
   const tempPath = partialPathIn(dir, scope.owner)
   const untrack = scope.track(tempPath)
-  const digest = new ContentDigest()
+  const digest = new ContentDigest(algorithms)
   // Unencoded, as asked, the body is hashed by the watchdog; encoded, after it is decoded.
   const watchdog = new IdleWatchdog(idleMs, {
     tap: decoders.length === 0 ? chunk => digest.update(chunk) : undefined
@@ -60,10 +64,12 @@ export async function saveBodyToTempFile(
         true
       )
     }
+    const sha256 = digest.hex()
     return {
       tempPath,
       size: digest.bytes,
-      sha256: digest.hex(),
+      sha256,
+      digests: digest.otherHex(sha256),
       contentDisposition: headerText(response.headers['content-disposition']),
       contentType: headerText(response.headers['content-type'])
     }

@@ -7,7 +7,9 @@ export class HttpStatusError extends ActionError {
     readonly statusText: string,
     /** The start of the response body, already redacted. */
     readonly bodySnippet: string,
-    attempts: number
+    attempts: number,
+    /** The start of the response body as text (at most 4 KiB), already redacted. */
+    readonly body = ''
   ) {
     super(
       `HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodySnippet ? `: ${bodySnippet}` : ''}`

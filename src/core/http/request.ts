@@ -162,7 +162,8 @@ export class Requester {
       status,
       message.statusMessage ?? '',
       describeBody(redact(body), message.headers['content-type']),
-      attempt
+      attempt,
+      redact(body)
     )
     const { rateLimit } = this.options
     const limit = rateLimit.statuses.includes(status) ? rateLimit : undefined
