@@ -21,6 +21,7 @@ import {
 } from './options.js'
 import { memory } from './sections/memory.js'
 import { rateLimit } from './sections/rate-limit.js'
+import { regards } from './sections/regards.js'
 import { startup } from './sections/startup.js'
 import { throughput } from './sections/throughput.js'
 
@@ -28,7 +29,8 @@ const SECTIONS: Record<SectionName, Section> = {
   throughput,
   memory,
   startup,
-  'rate-limit': rateLimit
+  'rate-limit': rateLimit,
+  regards
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 // `npm run demo`: runs the committed bundle three times, as the GitHub runner would, against the
 // built-in Catalog emulator (no key, no network) and explains what it did. Exits 1 when a run
 // did not end with success.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {
@@ -13,21 +13,34 @@ import {
   type RecordedRequest
 } from '../emulator/index.js'
 import {
+  heading,
+  makeLogPrinter,
+  print,
+  printFolder,
+  printInputs,
+  printOutputs,
+  printSummary,
+  printWorkspace,
+  say,
+  seconds,
+  subheading
+} from './demo-print.js'
+import { regardsWalkThrough } from './demo-regards.js'
+import {
   BUNDLE,
   bundleExists,
-  decodeCommandMessage,
+  bundleOf,
   makeJobDirs,
   runAction,
   type ActionRun,
   type JobDirs
 } from './run-action.js'
-import { formatBytes } from '../src/core/format.js'
-import { summaryToText } from './summary-text.js'
 
 const KEY = 'demo-full-key'
 const RATE_LIMIT = { burst: 1, refillSeconds: 3 }
-const WIDTH = Math.max(60, Math.min(100, process.stdout.columns || 100))
 const RUN_TIMEOUT_MS = 30_000
+/** Three runs of the DataMiner Catalog action, then two of the REGARDS action. */
+const STEPS = 5
 
 const appItem = SEED_ITEMS.find(item => item.id === SEED.appItemId)
 const deployTargets = [SEED.systemIds[0], SEED.systemIds[1]]
@@ -35,182 +48,6 @@ const deployTargets = [SEED.systemIds[0], SEED.systemIds[1]]
 // The tests are the oracle of what the action does; the demo only tells a step that did not end
 // with success, so that CI notices a bundle that no longer runs.
 const problems: string[] = []
-
-// ---------------------------------------------------------------------------------------------
-// Printing
-
-function print(text = ''): void {
-  console.log(text)
-}
-
-/** Word-wraps one line; continuation lines start with `hang` (default: the line's own indent). */
-function wrap(line: string, hang?: string): string[] {
-  if (line.length <= WIDTH) return [line]
-  const indent = /^\s*/.exec(line)?.[0] ?? ''
-  const next = hang ?? indent + '  '
-  const words = line.slice(indent.length).split(' ')
-  const lines: string[] = []
-  let current = indent
-  for (const word of words) {
-    const prefix = lines.length === 0 ? indent : next
-    if (current.length > prefix.length && current.length + 1 + word.length > WIDTH) {
-      lines.push(current)
-      current = next + word
-    } else {
-      current += current.length > prefix.length ? ` ${word}` : word
-    }
-  }
-  lines.push(current)
-  return lines
-}
-
-/** Prose, wrapped, every line at the same indent. */
-function say(text: string, indent = ''): void {
-  for (const line of wrap(indent + text, indent)) print(line)
-}
-
-function heading(text: string): void {
-  print()
-  print(`── ${text} ${'─'.repeat(Math.max(3, WIDTH - text.length - 4))}`)
-}
-
-function subheading(text: string): void {
-  print()
-  print(`  ${text}`)
-}
-
-/** The step's inputs, as they would appear in a workflow. */
-function printInputs(inputs: Record<string, string>, comments: Record<string, string> = {}): void {
-  print('    - uses: ./          # the committed dist/index.js')
-  print('      with:')
-  for (const [name, value] of Object.entries(inputs)) {
-    const comment = comments[name] ? `   # ${comments[name]}` : ''
-    if (value.includes('\n')) {
-      print(`        ${name}: |${comment}`)
-      for (const line of value.split('\n')) print(`          ${line}`)
-    } else {
-      print(`        ${name}: ${value}${comment}`)
-    }
-  }
-}
-
-/** Prints the action's stdout as the Actions log would show it, live. */
-function makeLogPrinter(): (line: string) => void {
-  const indent = '    '
-  let inGroup = false
-  return line => {
-    const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line)
-    if (command) {
-      const [, name, message] = command
-      switch (name) {
-        case 'group':
-          inGroup = true
-          print(`${indent}┌─ ${decodeCommandMessage(message)}`)
-          return
-        case 'endgroup':
-          if (inGroup) print(`${indent}└─`)
-          inGroup = false
-          return
-        case 'warning':
-        case 'error':
-        case 'notice':
-          line = `${name.toUpperCase()}: ${decodeCommandMessage(message)}`
-          break
-        default:
-          return // ::debug::, ::add-mask:: and other runner commands are not shown
-      }
-    }
-    const bar = inGroup ? '│ ' : ''
-    for (const part of line.split('\n')) {
-      for (const wrapped of wrap(`${indent}${bar}${part}`, `${indent}${bar}    `)) print(wrapped)
-    }
-  }
-}
-
-function printOutputs(outputs: Record<string, string>): void {
-  const names = Object.keys(outputs)
-  if (names.length === 0) {
-    print('    (none)')
-    return
-  }
-  const width = Math.max(...names.map(name => name.length))
-  for (const name of names) {
-    const label = `    ${name.padEnd(width)}  `
-    const value = outputs[name]
-    const list = name === 'deployments' ? (JSON.parse(value) as unknown[]) : undefined
-    if (list) {
-      print(`${label}[`)
-      list.forEach((entry, index) => {
-        const comma = index < list.length - 1 ? ',' : ''
-        print(`${' '.repeat(label.length + 2)}${JSON.stringify(entry)}${comma}`)
-      })
-      print(`${' '.repeat(label.length)}]`)
-    } else {
-      print(`${label}${value}`)
-    }
-  }
-}
-
-function printSummary(html: string): void {
-  const lines = summaryToText(html)
-  if (lines.length === 0) {
-    print('    (empty)')
-    return
-  }
-  for (const line of lines) {
-    const listItem = line.startsWith('- ')
-    if (line === '') print()
-    // `Label: value` rows stay whole; list items hang under their text, paragraphs are flush.
-    else if (/^\s*\S[^:]{0,40}: /.test(line) && !listItem) print(`    ${line}`)
-    else for (const wrapped of wrap(`    ${line}`, listItem ? '      ' : '    ')) print(wrapped)
-  }
-}
-
-/** Files under a folder, relative, with their sizes. */
-function listFiles(dir: string): { name: string; size: number }[] {
-  const found: { name: string; size: number }[] = []
-  const walk = (current: string, prefix: string): void => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const relative = prefix ? `${prefix}/${entry.name}` : entry.name
-      const full = path.join(current, entry.name)
-      if (entry.isDirectory()) walk(full, relative)
-      else found.push({ name: relative, size: statSync(full).size })
-    }
-  }
-  if (existsSync(dir)) walk(dir, '')
-  return found.sort((a, b) => a.name.localeCompare(b.name))
-}
-
-/** The files under a folder, each subfolder named once above its files. */
-function printFolder(dir: string, indent = '    '): void {
-  const files = listFiles(dir)
-  if (files.length === 0) print(`${indent}(empty)`)
-  let currentFolder = ''
-  for (const file of files) {
-    const folder = path.posix.dirname(file.name)
-    const inFolder = folder !== '.'
-    if (inFolder && folder !== currentFolder) print(`${indent}${folder}/`)
-    currentFolder = inFolder ? folder : ''
-    const name = inFolder ? `  ${path.posix.basename(file.name)}` : file.name
-    print(`${indent}${name}  (${formatBytes(file.size)})`)
-  }
-}
-
-function printWorkspace(workspace: string): void {
-  print(`    ${workspace}/`)
-  for (const entry of readdirSync(workspace, { withFileTypes: true })) {
-    const full = path.join(workspace, entry.name)
-    if (entry.isDirectory()) {
-      print(`      ${entry.name}/  (folder, ${listFiles(full).length} files)`)
-    } else {
-      print(`      ${entry.name}  (${formatBytes(statSync(full).size)})`)
-    }
-  }
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`
-}
 
 // ---------------------------------------------------------------------------------------------
 // Emulator requests
@@ -274,7 +111,7 @@ async function walkThrough(emulator: CatalogEmulator, root: string): Promise<voi
   const keyComment = { 'api-key': 'a key the emulator knows; in a workflow, a secret' }
 
   // Step 1 ---------------------------------------------------------------------------------
-  heading('Step 1 of 3: download the latest version')
+  heading(`Step 1 of ${STEPS}: download the latest version`)
   say(
     'The action first asks the API which versions exist (that spends the only token of the ' +
       'rate limit), then downloads the highest one. The download is rejected with 429 and a ' +
@@ -312,7 +149,7 @@ async function walkThrough(emulator: CatalogEmulator, root: string): Promise<voi
 
   // Step 2 ---------------------------------------------------------------------------------
   const version = out1['version']
-  heading('Step 2 of 3: the same download in a later job, from the tool cache')
+  heading(`Step 2 of ${STEPS}: the same download in a later job, from the tool cache`)
   say(
     `A new job on the same runner: a fresh workspace, the same tool cache. The version is ` +
       `pinned to ${version}, the one step 1 resolved: "latest" would have to ask the API for ` +
@@ -337,7 +174,7 @@ async function walkThrough(emulator: CatalogEmulator, root: string): Promise<voi
   checkExit('Step 2', step2.run)
 
   // Step 3 ---------------------------------------------------------------------------------
-  heading(`Step 3 of 3: deploy version ${version} to two DataMiner Systems`)
+  heading(`Step 3 of ${STEPS}: deploy version ${version} to two DataMiner Systems`)
   const names = deployTargets.map(id => DEMO_SYSTEMS.find(system => system.id === id)?.name ?? id)
   say(
     `coordination-id names the systems (${names.join(' and ')}), so the action deploys ` +
@@ -366,7 +203,7 @@ async function walkThrough(emulator: CatalogEmulator, root: string): Promise<voi
   checkExit('Step 3', step3.run)
 
   // Recap ----------------------------------------------------------------------------------
-  heading('What happened')
+  heading('What happened (DataMiner Catalog)')
   const all = emulator.requests
   const rejected = all.filter(request => request.status === 429).length
   const waited = [out1, out2, out3].reduce(
@@ -399,19 +236,23 @@ async function walkThrough(emulator: CatalogEmulator, root: string): Promise<voi
 }
 
 async function main(): Promise<number> {
-  print('DataMiner Catalog action: demo')
-  print('==============================')
-  if (!bundleExists()) {
+  print('DataMiner Catalog and REGARDS actions: demo')
+  print('===========================================')
+  if (!bundleExists() || !existsSync(bundleOf('regards'))) {
     print()
-    print(`The bundle ${path.relative(process.cwd(), BUNDLE)} does not exist.`)
-    print('Build it first with: npm run bundle')
+    print(
+      `The bundles ${path.relative(process.cwd(), BUNDLE)} and dist/regards/index.js must exist.`
+    )
+    print('Build them first with: npm run bundle')
     return 1
   }
   say(
-    'This runs the committed bundle (dist/index.js) as a child process, three times, the way a ' +
-      'GitHub runner does (inputs as INPUT_* variables, outputs and step summary written to ' +
-      'files), against the Catalog emulator built into this repository: no key and no network ' +
-      'needed. The emulator enforces a tiny rate limit so the action meets a real rejection.'
+    'This runs the committed bundles as child processes the way a GitHub runner does (inputs as ' +
+      'INPUT_* variables, outputs and step summary written to files), against the emulators built ' +
+      'into this repository: no key, no account and no network needed. First the DataMiner ' +
+      'Catalog action (dist/index.js) three times, against a Catalog emulator with a tiny rate ' +
+      'limit so the action meets a real rejection; then the REGARDS action ' +
+      '(dist/regards/index.js) twice, against a REGARDS emulator.'
   )
 
   const started = performance.now()
@@ -438,6 +279,7 @@ async function main(): Promise<number> {
     print(`  Runner folders:  ${root} (removed at the end)`)
     print(`  Node:            ${process.version} (${process.execPath}), for the bundle too`)
     await walkThrough(emulator, root)
+    await regardsWalkThrough(root, 4, STEPS, problems)
   } catch (error) {
     problems.push(`The demo itself failed: ${error instanceof Error ? error.stack : String(error)}`)
   } finally {
@@ -451,7 +293,7 @@ async function main(): Promise<number> {
   print(`  Removed ${root}. Total time: ${seconds(performance.now() - started)}.`)
   print()
   if (problems.length === 0) {
-    print('All three runs ended with success.')
+    print(`All ${STEPS} runs ended with success.`)
     return 0
   }
   print('Unexpected:')

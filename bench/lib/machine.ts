@@ -27,8 +27,9 @@ export function describeMachine(): Machine {
     node: process.version,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit: git('log', '-1', '--format=%h (committed %cs)') || 'unknown (not a git checkout)',
-    changes: git('status', '--porcelain', '--untracked-files=no')
-      .split('\n')
+    // -z: NUL-separated "XY path" entries, names quoted as they are.
+    changes: git('status', '--porcelain', '-z', '--untracked-files=no')
+      .split('\0')
       .map(line => line.slice(3))
       .filter(file => file && file !== 'docs/benchmarks.md'),
     loadAverage: os.loadavg()
@@ -57,5 +58,6 @@ export function machineTable(machine: Machine): string[][] {
 
 function git(...args: string[]): string {
   const result = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' })
-  return result.status === 0 ? result.stdout.trim() : ''
+  // Only the trailing line break: a leading space of `git status` output is part of its XY.
+  return result.status === 0 ? result.stdout.trimEnd() : ''
 }

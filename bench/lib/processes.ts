@@ -128,6 +128,22 @@ export async function runNodeClient(
   return { ...run, ...result, peakRssKiB: readPeakRss(rssFile) }
 }
 
+/** A Node script of bench/clients/, with its peak RSS; it must exit 0. */
+export async function runNodeScript(
+  script: string,
+  args: string[],
+  cwd: string
+): Promise<ChildRun> {
+  const rssFile = path.join(cwd, 'peak-rss')
+  const run = await timeChild(process.execPath, [path.join(CLIENTS, script), ...args], {
+    cwd,
+    env: peakRssEnv(rssFile)
+  })
+  if (run.code !== 0)
+    throw new Error(`node ${script} failed (exit code ${run.code}): ${run.stderr}`)
+  return { ...run, peakRssKiB: readPeakRss(rssFile) }
+}
+
 /** `node -e 0`: Node starting and exiting, the floor under every Node process. */
 export async function runNodeEmpty(cwd: string): Promise<ChildRun> {
   const rssFile = path.join(cwd, 'peak-rss')
@@ -148,11 +164,13 @@ export interface BundleRun extends Measured {
 export async function runBundle(
   inputs: Record<string, string>,
   jobRoot: string,
-  toolCache = path.join(jobRoot, 'tool-cache')
+  toolCache = path.join(jobRoot, 'tool-cache'),
+  action = 'dataminer'
 ): Promise<BundleRun> {
   const dirs = makeJobDirs(jobRoot, 'job', toolCache)
   const rssFile = path.join(jobRoot, 'peak-rss')
   const run = await runAction(inputs, {
+    action,
     dirs,
     env: peakRssEnv(rssFile),
     timeoutMs: 10 * 60_000
