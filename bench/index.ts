@@ -2,7 +2,7 @@
 // section by section (bench/sections/), next to references measured in the same run, and writes
 // the Markdown report to docs/benchmarks.md. Figures, not assertions: a run is checked only for
 // doing what it should (the package's SHA-256 and so on). See bench/README.md.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { BUNDLE, bundleExists, ROOT } from '../scripts/run-action.js'
@@ -11,6 +11,7 @@ import { describeMachine, loadAverage, machineTable, type Machine } from './lib/
 import { formatMarkdown, markdownTable } from './lib/markdown.js'
 import { rssSources, Scratch } from './lib/processes.js'
 import type { Section, SectionReport } from './lib/section.js'
+import type { TargetRow } from './lib/targets.js'
 import {
   parseOptions,
   SECTION_NAMES,
@@ -24,6 +25,8 @@ import { rateLimit } from './sections/rate-limit.js'
 import { regards } from './sections/regards.js'
 import { startup } from './sections/startup.js'
 import { throughput } from './sections/throughput.js'
+
+const WHERE_THE_TIME_GOES = path.join(ROOT, 'bench', 'where-the-time-goes.md')
 
 const SECTIONS: Record<SectionName, Section> = {
   throughput,
@@ -115,11 +118,39 @@ function render(
     })
   ]
   if (options.quick) lines.push('', '**A `--quick` smoke run: small sizes, one round.**')
+  const targets = reports.flatMap(([, report]) => report.targets ?? [])
+  if (targets.length > 0) lines.push('', '## Targets', '', targetsBody(targets, options))
   for (const [name, report] of reports) {
     // Numbered as in a complete run, whichever sections ran.
     lines.push('', `## ${SECTION_NAMES.indexOf(name) + 1}. ${report.title}`, '', report.body)
   }
+  // The profiles behind the design, taken by hand (see the file): copied in as they are.
+  lines.push('', readFileSync(WHERE_THE_TIME_GOES, 'utf8').trim())
   return lines.join('\n') + '\n'
+}
+
+function targetsBody(targets: TargetRow[], options: Options): string {
+  const met = targets.filter(row => row.met).length
+  return [
+    `The goals of issue 21, from the sections below (${options.rounds === 1 ? 'one round' : `${options.rounds} rounds`}). ` +
+      'A ratio is taken per round, between two commands of the same round, then the median of ' +
+      'the rounds is the figure; the spread is the lowest and highest round. The machine is ' +
+      'shared (see the load average above): a spread wider than a difference means noise. ' +
+      `${met} of ${targets.length} met.`,
+    '',
+    markdownTable({
+      header: ['Target', 'Goal', 'Measured (median)', 'Spread', 'Every round', 'Met'],
+      rows: targets.map(row => [
+        row.target,
+        row.goal,
+        row.figure,
+        row.spread,
+        row.rounds,
+        row.met ? 'yes' : '**no**'
+      ]),
+      align: ['left', 'left', 'left', 'left', 'left', 'left']
+    })
+  ].join('\n')
 }
 
 function peakRssSource(): string {

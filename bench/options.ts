@@ -37,11 +37,12 @@ report and, for a complete run, writes it to docs/benchmarks.md. See bench/READM
   --only LIST           only these sections, comma-separated: ${SECTION_NAMES.join(', ')};
                         prints only (unless --out)
   --mb N                throughput: MiB of data in the package (default 512; quick 32)
-  --rounds N            throughput and memory: rounds of every command (default 3; quick 1)
+  --rounds N            throughput and memory: rounds of every command (default 5; quick 1)
   --memory-mb LIST      memory: package sizes in MiB (default 10,250,1024; quick 10,50)
   --startup-runs N      start-up: runs of each command (default 10; quick 3)
   --rate-rounds N       rate limit: rounds of every case (default 1)
-  --no-real-refill      rate limit: skip the case that waits the real 36 s refill
+  --real-refill         rate limit: also the case that waits the real 36 s refill (about 75 s)
+  --no-real-refill      rate limit: skip that case (the default)
   --out FILE            write the report there ('-' for nowhere; default docs/benchmarks.md
                         for a complete run)
   -h, --help            show this help`
@@ -59,6 +60,7 @@ export function parseOptions(argv: string[]): Options | undefined {
       'memory-mb': { type: 'string' },
       'startup-runs': { type: 'string' },
       'rate-rounds': { type: 'string' },
+      'real-refill': { type: 'boolean', default: false },
       'no-real-refill': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
@@ -73,13 +75,13 @@ export function parseOptions(argv: string[]): Options | undefined {
     quick,
     sections,
     mb: whole('--mb', values.mb ?? (quick ? '32' : '512'), 1, 4096),
-    rounds: whole('--rounds', values.rounds ?? (quick ? '1' : '3'), 1, 50),
+    rounds: whole('--rounds', values.rounds ?? (quick ? '1' : '5'), 1, 50),
     memoryMb: (values['memory-mb'] ?? (quick ? '10,50' : '10,250,1024'))
       .split(',')
       .map(text => whole('--memory-mb', text.trim(), 1, 4096)),
     startupRuns: whole('--startup-runs', values['startup-runs'] ?? (quick ? '3' : '10'), 1, 200),
     rateRounds: whole('--rate-rounds', values['rate-rounds'] ?? '1', 1, 20),
-    realRefill: !quick && !values['no-real-refill'],
+    realRefill: !quick && values['real-refill'] && !values['no-real-refill'],
     out: out === '-' ? undefined : path.resolve(out)
   }
 }

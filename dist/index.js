@@ -10738,7 +10738,7 @@ function run(dependencies = {}) {
             report.operation = settings.operation;
             report.catalogId = settings.catalogId;
             report.requestedVersion = settings.version;
-            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(563)]).then(__nccwpck_require__.bind(__nccwpck_require__, 839));
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(833)]).then(__nccwpck_require__.bind(__nccwpck_require__, 293));
             await perform(settings, report, scope, dependencies);
         },
         summary: error => renderSummary({ ...report, error })

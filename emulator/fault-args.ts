@@ -55,6 +55,11 @@ export const FAULT_SPECS: { [T in FaultType]: FaultSpec<T> } = {
     fields: { afterBytes: 'integer' }
   },
   'stall-headers': { summary: 'accept the request and never answer it', fields: {} },
+  throttle: {
+    summary: 'send the whole answer slowly, this many bytes a second (a tenth every 100 ms)',
+    main: 'bytesPerSecond',
+    fields: { bytesPerSecond: 'integer!' }
+  },
   redirect: {
     summary: "redirect (302 by default) to 'second-host' (the default: the other port) or a URL",
     main: 'to',

@@ -12,6 +12,8 @@ export type Fault = { match?: RouteKind } & (
   | { type: 'short-body'; afterBytes?: number }
   | { type: 'stall'; afterBytes?: number }
   | { type: 'stall-headers' }
+  /** The success answer in full, its body sent at this many bytes a second (a slow link). */
+  | { type: 'throttle'; bytesPerSecond: number }
   | { type: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; to?: 'second-host' | string }
   | { type: 'filename'; value: string }
   /** The success answer, its body encoded and labelled with Content-Encoding ('deflate-raw':
@@ -152,6 +154,32 @@ export function writeBrokenAnswer(res: ServerResponse, answer: HttpAnswer, fault
     if (fault.type === 'reset-mid-body') socket.destroy()
     else if (fault.type === 'short-body') socket.end()
   })
+}
+
+const THROTTLE_TICK_MS = 100
+
+/**
+ * Sends the answer whole but slowly: a tenth of `bytesPerSecond` every 100 ms (at least one byte),
+ * as a slow link would. Stops when the client goes away.
+ */
+export function writeThrottledAnswer(
+  res: ServerResponse,
+  answer: HttpAnswer,
+  bytesPerSecond: number
+): void {
+  const step = Math.max(1, Math.floor((bytesPerSecond * THROTTLE_TICK_MS) / 1000))
+  res.writeHead(answer.status, withContentLength(answer))
+  res.flushHeaders()
+  let sent = 0
+  const timer = setInterval(() => {
+    if (res.destroyed) return clearInterval(timer)
+    const chunk = answer.body.subarray(sent, sent + step)
+    sent += chunk.length
+    if (sent < answer.body.length) return void res.write(chunk)
+    clearInterval(timer)
+    res.end(chunk)
+  }, THROTTLE_TICK_MS)
+  res.on('close', () => clearInterval(timer))
 }
 
 /** Writes the answer straight to the socket, with the flaw, so Node's writer cannot mend it. */

@@ -8,6 +8,7 @@ import {
   FaultQueue,
   isAnswerRewrite,
   isBodyFault,
+  writeThrottledAnswer,
   rewriteAnswer,
   writeAnswer,
   writeBrokenAnswer,
@@ -278,6 +279,11 @@ class Emulator implements CatalogEmulator {
       return send(redirectAnswer(fault.status ?? 302, location))
     }
     if (fault && isAnswerRewrite(fault)) return send(rewriteAnswer(outcome.produce(), fault))
+    if (fault?.type === 'throttle') {
+      const answer = outcome.produce()
+      record.status = answer.status
+      return writeThrottledAnswer(res, answer, fault.bytesPerSecond)
+    }
     if (fault?.type === 'malformed') {
       record.status = 200
       return writeMalformedAnswer(res, outcome.produce(), fault.flaw)

@@ -24,6 +24,9 @@ describe('--fault, short form', () => {
     expect(parseFaultArg('stall:after-bytes=7')).toEqual([{ type: 'stall', afterBytes: 7 }])
     expect(parseFaultArg('encode=gzip')).toEqual([{ type: 'encode', encoding: 'gzip' }])
     expect(parseFaultArg('truncate=12')).toEqual([{ type: 'truncate', bytes: 12 }])
+    expect(parseFaultArg('download:throttle=4096')).toEqual([
+      { match: 'download', type: 'throttle', bytesPerSecond: 4096 }
+    ])
     expect(parseFaultArg('redirect:status=307')).toEqual([{ type: 'redirect', status: 307 }])
   })
 

@@ -163,6 +163,27 @@ describe('stalls', () => {
   })
 })
 
+describe('throttle', () => {
+  it('sends the whole answer, a tenth of the rate every 100 ms', async () => {
+    // Four ticks' worth: the body cannot be complete before the fourth tick, 400 ms in.
+    const bytesPerSecond = Math.ceil(content.length / 4) * 10
+    emulator.script({ match: 'download', type: 'throttle', bytesPerSecond })
+    const started = performance.now()
+    const ended = await within(
+      5_000,
+      start(emulator.url + downloadPath, { headers: FULL_KEY }).finished
+    )
+    // Timers never fire early, so this holds however loaded the machine is.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390)
+    expect(ended.status).toBe(200)
+    expect(ended.headers['content-length']).toBe(String(content.length))
+    expect(ended.complete).toBe(true)
+    expect(ended.body.equals(content)).toBe(true)
+    expect(emulator.requests[0]).toMatchObject({ route: 'download', status: 200 })
+    expect((await download()).body.equals(content)).toBe(true)
+  })
+})
+
 describe('redirects', () => {
   it('redirects with 302 to the second host, which serves the same bytes without a key', async () => {
     emulator.script({ type: 'redirect' })

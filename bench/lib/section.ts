@@ -9,11 +9,15 @@ export interface BenchContext {
   log(line: string): void
 }
 
+import type { TargetRow } from './targets.js'
+
 export interface SectionReport {
   /** The section's heading in the report. */
   title: string
   /** Markdown: what was run, the table(s), and notes. */
   body: string
+  /** Rows of the report's Targets table (issue 21), if the section measures any. */
+  targets?: TargetRow[]
 }
 
 export type Section = (context: BenchContext) => Promise<SectionReport>

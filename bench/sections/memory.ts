@@ -2,7 +2,7 @@
 // package is streamed, next to a bare Node streaming download and the action's own start-up.
 import path from 'node:path'
 import type { CatalogEmulator } from '../../emulator/index.js'
-import { median, mib, mibPerSecond, seconds } from '../lib/format.js'
+import { median, MIB, mib, mibPerSecond, seconds } from '../lib/format.js'
 import { markdownTable } from '../lib/markdown.js'
 import {
   actionInputs,
@@ -16,6 +16,7 @@ import {
 } from '../lib/package.js'
 import { runBundle, runNodeClient, settle, type Measured, type Scratch } from '../lib/processes.js'
 import type { BenchContext, SectionReport } from '../lib/section.js'
+import { highestTarget, ratioTarget } from '../lib/targets.js'
 
 interface Command {
   label: string
@@ -147,5 +148,38 @@ function report(results: SizeResult[], rounds: number): SectionReport {
       '`maxRSS`: see `bench/README.md`). The emulator serves the package from a buffer in the ' +
       "bench's own process: that memory is not in these figures."
   ]
-  return { title: 'Memory', body: body.join('\n') }
+  return { title: 'Memory', body: body.join('\n'), targets: targets(results) }
+}
+
+/** Straight-line cost: time per MiB at the largest size vs the one below it, per round. */
+function targets(results: SizeResult[]) {
+  const both = COMMANDS[COMMANDS.length - 1]
+  const [larger, smaller] = [...results].sort((a, b) => b.bytes - a.bytes)
+  const perMib = (result: SizeResult) =>
+    (result.samples.get(both) ?? []).map(s => s.wallMs / (result.bytes / MIB))
+  const rows = []
+  if (larger && smaller) {
+    rows.push(
+      ratioTarget(
+        `\`cache: true\` + \`extract: true\`, time per MiB at ${mib(larger.bytes, 0)} vs at ${mib(smaller.bytes, 0)}`,
+        perMib(larger),
+        perMib(smaller),
+        1.1
+      )
+    )
+  }
+  rows.push(
+    highestTarget(
+      `peak RSS, the action's rows here (${results.map(r => mib(r.bytes, 0)).join(', ')})`,
+      results.flatMap(result =>
+        COMMANDS.filter(c => c.transfers && c.label.startsWith('action')).map(c => ({
+          label: `${c.label.replace(/`/g, '').replace(/^action, /, '')} at ${mib(result.bytes, 0)}`,
+          samples: (result.samples.get(c) ?? []).map(s => s.peakRssKiB * 1024)
+        }))
+      ),
+      80 * MIB,
+      bytes => mib(bytes)
+    )
+  )
+  return rows
 }

@@ -24,6 +24,8 @@ import {
   type Scratch
 } from '../lib/processes.js'
 import type { BenchContext, SectionReport } from '../lib/section.js'
+import { highestTarget, ratioTarget, type TargetRow } from '../lib/targets.js'
+import { progressCost } from './progress-cost.js'
 
 interface Setup {
   pkg: BenchPackage
@@ -120,6 +122,11 @@ const COMMANDS: Command[] = [
   action(
     'action, `extract: true`, `cache: false`',
     { extract: 'true', cache: 'false' },
+    { cacheHit: false, extract: true }
+  ),
+  action(
+    'action, `cache: true` + `extract: true` (empty tool cache)',
+    { extract: 'true' },
     { cacheHit: false, extract: true }
   ),
   action('action, cache hit', {}, { cacheHit: true, extract: false, filledCache: true }),
@@ -223,7 +230,55 @@ function report(pkg: BenchPackage, samples: Map<Command, Measured[]>, rounds: nu
     '- Every run was checked: the file (and every unpacked entry) has the SHA-256 of the ' +
       'package (of the entry), and `cache-hit` is what the row says.'
   ]
-  return { title: 'Throughput', body: body.join('\n') }
+  return {
+    title: 'Throughput',
+    body: body.join('\n'),
+    targets: targets(samples, fastestNode, size)
+  }
+}
+
+function labelled(label: string): Command {
+  const command = COMMANDS.find(c => c.label === label)
+  if (!command) throw new Error(`no command ${label}`)
+  return command
+}
+
+function targets(samples: Map<Command, Measured[]>, fastestNode: Command, size: number) {
+  const walls = (command: Command) => (samples.get(command) ?? []).map(s => s.wallMs)
+  const noCache = walls(labelled('action, `cache: false`'))
+  const rows: TargetRow[] = [
+    ratioTarget('`cache: false` vs the fastest Node download', noCache, walls(fastestNode), 1.15),
+    ratioTarget(
+      '`cache: true` (empty cache) vs `cache: false`',
+      walls(labelled('action, `cache: true` (empty tool cache)')),
+      noCache,
+      1.15,
+      true
+    ),
+    ratioTarget(
+      '`extract: true` vs `cache: false`',
+      walls(labelled('action, `extract: true`, `cache: false`')),
+      noCache,
+      1.3
+    ),
+    ratioTarget(
+      '`cache: true` + `extract: true` vs `cache: false`',
+      walls(labelled('action, `cache: true` + `extract: true` (empty tool cache)')),
+      noCache,
+      1.4
+    ),
+    highestTarget(
+      `peak RSS, the action's rows here (${mib(size, 0)})`,
+      COMMANDS.filter(c => c.kind === 'action').map(c => ({
+        label: plain(c.label).replace(/^action, /, ''),
+        samples: (samples.get(c) ?? []).map(s => s.peakRssKiB * 1024)
+      })),
+      80 * 1024 * 1024,
+      bytes => mib(bytes)
+    ),
+    progressCost(size, median(noCache))
+  ]
+  return rows
 }
 
 function plain(label: string): string {

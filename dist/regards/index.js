@@ -12888,7 +12888,7 @@ function run(dependencies = {}) {
                     : settings.credentials.kind === 'token'
                         ? 'the token given'
                         : 'public access';
-            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(988)]).then(__nccwpck_require__.bind(__nccwpck_require__, 120));
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(621)]).then(__nccwpck_require__.bind(__nccwpck_require__, 457));
             await perform(settings, report, scope, dependencies);
         },
         summary: error => renderSummary({ ...report, error })

@@ -52,13 +52,10 @@ export async function fetchFile(
           message.resume()
           throw new TransportError('REGARDS answered 202: the file is not downloadable yet.', true)
         }
-        return saveBodyToTempFile(
-          message,
-          folder,
-          context.timeoutMs,
-          context.scope,
-          algorithmsFor(file)
-        )
+        return saveBodyToTempFile(message, folder, context.timeoutMs, context.scope, {
+          algorithms: algorithmsFor(file),
+          clock: context.clock
+        })
       }
     }
     try {

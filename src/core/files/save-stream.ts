@@ -3,13 +3,16 @@ import { rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import { bodyBroken, IdleWatchdog } from '../http/body.js'
+import { systemClock, type Clock } from '../http/clock.js'
 import { TransportError } from '../http/errors.js'
 import { headerText } from '../http/headers.js'
 import type { CancelScope } from '../step/cancel-scope.js'
+import * as log from '../step/log.js'
 import { decodersFor } from './content-decoding.js'
 import { PackageError } from './errors.js'
 import { ContentDigest, HashingCounter } from './hashing.js'
 import { partialPathIn, WRITE_BATCH_BYTES } from './partial-path.js'
+import { TransferProgress } from './transfer-progress.js'
 
 export interface SavedBody {
   /** A hidden file in the destination folder, listed in the scope; the caller renames or removes it. */
@@ -23,31 +26,48 @@ export interface SavedBody {
   contentType?: string
 }
 
+export interface SaveOptions {
+  /** Digests to compute besides SHA-256, by node:crypto name ('md5', 'sha512'…). */
+  algorithms?: readonly string[]
+  /** What the progress lines read the time from; the system clock by default. */
+  clock?: Pick<Clock, 'now'>
+}
+
 /**
  * Streams a download's body to a temporary file in `dir`, decoding a Content-Encoding and hashing
  * it on the way. A broken, stalled or short body removes the file and throws a TransportError, so
  * the attempt can be repeated; an encoding it cannot undo throws a PackageError. Nothing of a
  * failed attempt is left behind. Which statuses and contents are acceptable is the caller's to say.
+ * A long transfer logs its progress (core/files/transfer-progress.ts).
  */
 export async function saveBodyToTempFile(
   response: IncomingMessage,
   dir: string,
   idleMs: number,
   scope: CancelScope,
-  /** Digests to compute besides SHA-256, by node:crypto name ('md5', 'sha512'…). */
-  algorithms: readonly string[] = []
+  options: SaveOptions = {}
 ): Promise<SavedBody> {
   const decoders = decodersFor(headerText(response.headers['content-encoding']))
   const tempPath = partialPathIn(dir, scope.owner)
   const untrack = scope.track(tempPath)
-  const digest = new ContentDigest(algorithms)
+  const digest = new ContentDigest(options.algorithms ?? [])
+  const declared = response.headers['content-length']
+  // Bytes as sent, so that they compare with the Content-Length (of the encoded body, if encoded).
+  const progress = new TransferProgress({
+    total: declared === undefined ? undefined : Number(declared),
+    clock: options.clock ?? systemClock,
+    report: line => log.info(line)
+  })
   // Unencoded, as asked, the body is hashed by the watchdog; encoded, after it is decoded.
+  const hashing = decoders.length === 0
   const watchdog = new IdleWatchdog(idleMs, {
-    tap: decoders.length === 0 ? chunk => digest.update(chunk) : undefined
+    tap: chunk => {
+      progress.add(chunk.length)
+      if (hashing) digest.update(chunk)
+    }
   })
   // The watchdog has counted the bytes for memory already.
-  const decoding = decoders.length === 0 ? [] : [...decoders, new HashingCounter(digest, false)]
-  const declared = response.headers['content-length']
+  const decoding = hashing ? [] : [...decoders, new HashingCounter(digest, false)]
   try {
     await pipeline(
       [

@@ -91,12 +91,27 @@ export class ToolCache<E extends CachedFile> {
    * that matters), having removed what it began.
    */
   async store(filePath: string, entry: E, scope: CancelScope): Promise<void> {
+    const staged = await this.stage(filePath, entry, scope)
+    await staged?.commit()
+  }
+
+  /**
+   * The first half of store(): the copy of the file in a staging folder beside the entry's, which
+   * no reader looks at, so it can be made while the caller still checks the file (unpacks it).
+   * The caller then commits it, or discards it should its own work fail; undefined when the same
+   * entry is there already. Throws when it cannot, having removed what it began.
+   */
+  async stage(filePath: string, entry: E, scope: CancelScope): Promise<StagedEntry | undefined> {
     const { id, version } = this.layout.keyOf(entry)
     const dir = this.entryDir(id, version)
     // Another run on this runner may have stored it meanwhile.
-    if ((await this.lookup(id, version))?.entry.sha256 === entry.sha256) return
+    if ((await this.lookup(id, version))?.entry.sha256 === entry.sha256) return undefined
     const staging = `${dir}.partial-${randomUUID()}`
     const untrack = scope.track(staging)
+    const discard = async () => {
+      await rm(staging, { recursive: true, force: true })
+      untrack()
+    }
     try {
       await mkdir(staging, { recursive: true })
       // A copy by the kernel (a copy-on-write clone where the file system has them), not read and
@@ -106,19 +121,33 @@ export class ToolCache<E extends CachedFile> {
       if ((await stat(copy)).size !== entry.size)
         throw new Error('the copy in the cache does not have the size of the download')
       scope.throwIfCancelled()
-      const record: E = { ...entry, layout: this.layout.version }
-      await writeFile(path.join(staging, ENTRY_FILE), JSON.stringify(record, null, 2))
-      await rm(dir, { recursive: true, force: true })
-      try {
-        await rename(staging, dir)
-      } catch (error) {
-        // A parallel run may have put the same entry in place between the rm and the rename.
-        if ((await this.lookup(id, version))?.entry.sha256 !== entry.sha256) throw error
-      }
-      log.debug(`Cached ${entry.fileName} in ${dir}`)
-    } finally {
-      await rm(staging, { recursive: true, force: true })
-      untrack()
+    } catch (error) {
+      await discard()
+      throw error
     }
+    const commit = async () => {
+      try {
+        scope.throwIfCancelled()
+        const record: E = { ...entry, layout: this.layout.version }
+        await writeFile(path.join(staging, ENTRY_FILE), JSON.stringify(record, null, 2))
+        await rm(dir, { recursive: true, force: true })
+        try {
+          await rename(staging, dir)
+        } catch (error) {
+          // A parallel run may have put the same entry in place between the rm and the rename.
+          if ((await this.lookup(id, version))?.entry.sha256 !== entry.sha256) throw error
+        }
+        log.debug(`Cached ${entry.fileName} in ${dir}`)
+      } finally {
+        await discard()
+      }
+    }
+    return { commit, discard }
   }
+}
+
+/** A copy staged for the cache: commit() puts it in place, discard() removes it. */
+export interface StagedEntry {
+  commit(): Promise<void>
+  discard(): Promise<void>
 }

@@ -1,14 +1,13 @@
-import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { CONTROL_CHARACTER } from '../inputs/text.js'
-import { partialPathIn, WRITE_BATCH_BYTES } from '../files/partial-path.js'
+import { partialPathIn } from '../files/partial-path.js'
 import type { CancelScope } from '../step/cancel-scope.js'
 import { ActionError } from '../step/errors.js'
 import { UnsafeArchiveError } from './errors.js'
 import { METHOD_DEFLATED, METHOD_STORED, type ZipArchive, type ZipEntry } from './zip-archive.js'
 import { FORBIDDEN_ON_WINDOWS, isWindowsDeviceName } from '../files/file-name.js'
+import { writeEntryFile } from './entry-file.js'
 
 export interface UnpackedFolder {
   /** A hidden folder beside the destination, listed in the scope until it is renamed or removed. */
@@ -180,12 +179,7 @@ async function writeEntries(
       continue
     }
     await mkdir(path.dirname(target), { recursive: true })
-    // 'wx': never write through something already there.
-    await pipeline(
-      await archive.openEntry(entry),
-      createWriteStream(target, { flags: 'wx', highWaterMark: WRITE_BATCH_BYTES }),
-      { signal: scope.signal }
-    )
+    await writeEntryFile(archive, entry, target, scope.signal)
     result.files++
     result.bytes += entry.uncompressedSize
   }

@@ -6,6 +6,7 @@ import { crc32 } from 'node:zlib'
 import yauzl from 'yauzl'
 import { MalformedArchiveError, UnsafeArchiveError } from './errors.js'
 import { collectAfterStreaming } from '../memory.js'
+import type { StoredRange } from './stored-entry.js'
 
 export interface ZipEntry {
   /** As stored, separators included (`\` as well as `/`), for the action's own checks. */
@@ -50,7 +51,8 @@ interface EntryLayout {
 export class ZipArchive {
   private constructor(
     private readonly zip: yauzl.ZipFile,
-    private readonly raw: Map<ZipEntry, EntryLayout>
+    private readonly raw: Map<ZipEntry, EntryLayout>,
+    private readonly filePath: string
   ) {}
 
   get entries(): ZipEntry[] {
@@ -88,7 +90,19 @@ export class ZipArchive {
       zip.close()
       throw unreadable(error)
     }
-    return new ZipArchive(zip, raw)
+    return new ZipArchive(zip, raw, filePath)
+  }
+
+  /**
+   * Where a stored, unencrypted entry's bytes are in the archive file, for a copy that needs no
+   * stream (core/zip/stored-entry.ts); undefined for any other entry. The range is the one the
+   * checks of open() accepted: directory and local header agree, and no entry shares it.
+   */
+  storedRange(entry: ZipEntry): StoredRange | undefined {
+    const layout = this.raw.get(entry)
+    if (!layout || entry.method !== METHOD_STORED || entry.isEncrypted) return undefined
+    if (entry.compressedSize !== entry.uncompressedSize) return undefined
+    return { archivePath: this.filePath, start: layout.dataStart, end: layout.dataEnd }
   }
 
   /**

@@ -4,6 +4,7 @@ import { CreatedPaths } from '../../core/files/created-paths.js'
 import { ensureDestinationFolder } from '../../core/files/destination-folder.js'
 import { IntegrityError } from '../../core/files/errors.js'
 import { placeFile } from '../../core/files/place-file.js'
+import type { StagedEntry } from '../../core/files/tool-cache.js'
 import { formatBytes } from '../../core/format.js'
 import type { CancelScope } from '../../core/step/cancel-scope.js'
 import * as log from '../../core/step/log.js'
@@ -65,12 +66,19 @@ export async function downloadPackage(
 
   const created = new CreatedPaths(scope)
   let unpacked: Unpacked | undefined
+  let caching: Promise<StagedEntry | undefined> | undefined
   try {
     assertExpectedDigest(request, ready.sha256)
     const fileName = nameOf(ready, request)
     const name = packageName(fileName, request)
     const finalPath = path.join(request.destination, fileName)
+    // The copy into the cache goes on while the package is unpacked; it is committed at the end,
+    // once everything else succeeded (docs/decisions/0005-large-files-on-the-cache-and-extract-paths.md).
+    if (cache && !ready.cacheHit)
+      caching = stageInCache(cache, ready.tempPath, fileName, ready, request, scope)
     if (request.extract) unpacked = await unpackBeside(ready.tempPath, finalPath, name, scope)
+    // The copy reads the temporary file: it ends before that file takes its final name.
+    const staged = await caching
 
     const file = await placeFile(ready.tempPath, finalPath, ready, name)
     if (file === 'created') created.add(finalPath)
@@ -91,8 +99,7 @@ export async function downloadPackage(
       )
     }
 
-    if (cache && !ready.cacheHit)
-      await addToCache(cache, finalPath, fileName, ready, request, scope)
+    if (staged) await commitToCache(staged, scope)
     scope.throwIfCancelled()
     created.keep()
 
@@ -108,6 +115,7 @@ export async function downloadPackage(
       attempts: ready.attempts
     }
   } catch (error) {
+    await (await caching)?.discard()
     await rm(ready.tempPath, { force: true })
     if (unpacked) await rm(unpacked.folder.staging, { recursive: true, force: true })
     await created.removeAll()
@@ -164,15 +172,15 @@ async function unpackBeside(
   }
 }
 
-/** Failing to cache never fails the step: the download itself is fine. */
-async function addToCache(
+/** Failing to cache never fails the step: the download itself is fine. Never rejects. */
+async function stageInCache(
   cache: PackageCache,
-  finalPath: string,
+  tempPath: string,
   fileName: string,
   ready: ReadyPackage,
   request: DownloadRequest,
   scope: CancelScope
-): Promise<void> {
+): Promise<StagedEntry | undefined> {
   const entry = {
     catalogId: request.catalogId,
     version: request.version,
@@ -182,13 +190,27 @@ async function addToCache(
     packageType: ready.packageType
   }
   try {
-    await cache.store(finalPath, entry, scope)
+    return await cache.stage(tempPath, entry, scope)
+  } catch (error) {
+    // A cancelled run stops where it next looks; it has nothing to say about the cache.
+    if (!scope.cancelled) cacheWarning(error)
+    return undefined
+  }
+}
+
+async function commitToCache(staged: StagedEntry, scope: CancelScope): Promise<void> {
+  try {
+    await staged.commit()
   } catch (error) {
     scope.throwIfCancelled()
-    log.warning(
-      `Could not add the package to the tool cache (${(error as Error).message}); the download itself is fine.`
-    )
+    cacheWarning(error)
     return
   }
   log.info('Added the package to the tool cache for later runs on this runner.')
+}
+
+function cacheWarning(error: unknown): void {
+  log.warning(
+    `Could not add the package to the tool cache (${(error as Error).message}); the download itself is fine.`
+  )
 }
