@@ -2331,12 +2331,15 @@ async function place(tempPath, finalPath, saved, label) {
 
 
 
+
+
+
 const labelOf = (placement) => `${placement.folder}/${placement.name}`;
 async function obtainAll(placements, context) {
     const results = [];
     const problems = [];
     let todo = placements;
-    const nearline = placements.filter(placement => placement.file.online === false);
+    const nearline = await nearlineToFetch(placements, context);
     if (context.restorer && nearline.length > 0) {
         const outcome = await group(`Restore ${nearline.length} nearline file(s)`, () => context.restorer.makeAvailable(nearline.map(placement => placement.file)));
         const stuck = nearline.filter(placement => outcome.unavailable.has(placement.file.checksum.toLowerCase()));
@@ -2348,7 +2351,7 @@ async function obtainAll(placements, context) {
         }
     }
     let quota;
-    await Promise.all(todo.map(placement => context.limiter.run(async () => {
+    await group(`Download ${todo.length} file(s)`, () => Promise.all(todo.map(placement => context.limiter.run(async () => {
         if (quota) {
             problems.push({ placement, error: skipped(quota) });
             return;
@@ -2365,11 +2368,28 @@ async function obtainAll(placements, context) {
             info(`${labelOf(placement)} failed: ${error.message}`);
             problems.push({ placement, error });
         }
-    })));
+    }))));
     const order = (placement) => placements.indexOf(placement);
     results.sort((a, b) => order(a.placement) - order(b.placement));
     problems.sort((a, b) => order(a.placement) - order(b.placement));
     return { results, problems };
+}
+/**
+ * The nearline files that must come from REGARDS: not those already at their name in `path` (kept
+ * or in the way, neither is downloaded) nor those in the tool cache, which cost no request. A
+ * cached copy found damaged later is downloaded, and a 410 then is restored as any other.
+ */
+async function nearlineToFetch(placements, context) {
+    const local = await Promise.all(placements.map(async (placement) => {
+        if (placement.file.online !== false)
+            return true;
+        const { file } = placement;
+        if (await pathExists(external_node_path_default().join(context.destination, placement.folder, placement.name)))
+            return true;
+        const key = algorithmKey(file.digestAlgorithm);
+        return (await context.cache?.lookup(key, file.checksum.toLowerCase())) !== undefined;
+    }));
+    return placements.filter((_, index) => !local[index]);
 }
 function skipped(quota) {
     return new FileError('not downloaded: the download quota was spent by then.', quota.hint);
@@ -2842,7 +2862,7 @@ async function perform(settings, report, scope, dependencies = {}) {
             ? new Restorer(client, clock, settings.restoreTimeoutMs, scope.signal)
             : undefined;
         report.restorer = restorer;
-        const outcome = await group(`Download ${placements.length} file(s)`, () => obtainAll(placements, {
+        const outcome = await obtainAll(placements, {
             root: settings.url,
             tenant: settings.tenant,
             client,
@@ -2856,7 +2876,7 @@ async function perform(settings, report, scope, dependencies = {}) {
             clock,
             limiter: new Limiter(settings.concurrency),
             timeoutMs
-        }));
+        });
         report.results = outcome.results;
         report.problems = outcome.problems;
         const { problems } = outcome;

@@ -114,23 +114,21 @@ export async function perform(
       ? new Restorer(client, clock, settings.restoreTimeoutMs, scope.signal)
       : undefined
     report.restorer = restorer
-    const outcome = await log.group(`Download ${placements.length} file(s)`, () =>
-      obtainAll(placements, {
-        root: settings.url,
-        tenant: settings.tenant,
-        client,
-        outside: new Requester(shared),
-        restorer,
-        acceptLicense: settings.acceptLicense,
-        cache: settings.cache ? FileCache.fromEnvironment() : undefined,
-        destination,
-        scope,
-        budget,
-        clock,
-        limiter: new Limiter(settings.concurrency),
-        timeoutMs
-      })
-    )
+    const outcome = await obtainAll(placements, {
+      root: settings.url,
+      tenant: settings.tenant,
+      client,
+      outside: new Requester(shared),
+      restorer,
+      acceptLicense: settings.acceptLicense,
+      cache: settings.cache ? FileCache.fromEnvironment() : undefined,
+      destination,
+      scope,
+      budget,
+      clock,
+      limiter: new Limiter(settings.concurrency),
+      timeoutMs
+    })
     report.results = outcome.results
     report.problems = outcome.problems
     const { problems } = outcome

@@ -205,6 +205,24 @@ describe('what is kept, and what is not asked again', () => {
     )
   })
 
+  it('asks for no restore of a nearline file the tool cache holds', async () => {
+    const inputs = { ...exploit, products: PRODUCTS.nearline, restore: 'true' }
+    const first = await runRegards(regards, inputs)
+    expect(first.errors).toEqual([])
+    expect(requestsOf(regards, 'restore')).toHaveLength(1)
+    regards.requests.length = 0
+    const second = await runRegards(regards, inputs, {
+      dirs: { ...makeRunnerDirs(), toolCache: first.dirs.toolCache }
+    })
+    expect(second.errors).toEqual([])
+    expect(filesOutput(second)[0]).toMatchObject({ cacheHit: true })
+    expect(regards.requests.map(request => request.route)).toEqual(['token', 'entity'])
+    // One group after another: the runner's log has no groups within groups.
+    const groups = second.stdout.split(/\r?\n/).filter(line => /^::(end)?group::/.test(line))
+    for (let i = 0; i < groups.length; i++)
+      expect(groups[i].startsWith(i % 2 === 0 ? '::group::' : '::endgroup::')).toBe(true)
+  })
+
   it('checks a cache hit against the catalog’s checksum: a doctored entry is downloaded again', async () => {
     const first = await runRegards(regards, { ...exploit, products: PRODUCTS.online })
     expect(first.errors).toEqual([])
