@@ -1418,7 +1418,9 @@ function hex(value) {
 
 ;// CONCATENATED MODULE: ./src/core/files/file-name.ts
 // Names for downloaded files. A server-sent name is untrusted: it must only ever become a plain
-// file name inside the destination folder, on Linux, Windows and macOS alike.
+// file name inside the destination folder, on Linux, Windows and macOS alike, and never hold a
+// secret of the step (a name is written to the disk, the outputs and the log).
+
 const MAX_NAME_BYTES = 200;
 /** Longer "extensions" are not worth keeping whole when a name has to be shortened. */
 const MAX_EXTENSION_BYTES = 32;
@@ -1443,10 +1445,14 @@ function fileNameFromContentDisposition(header) {
     const plain = parameters.get('filename');
     return plain ? decodeRawUtf8(plain) : undefined;
 }
-/** Reduces an untrusted name to a base name that is safe on every OS; undefined if none is left. */
+/**
+ * Reduces an untrusted name to a base name that is safe on every OS and holds no secret of the
+ * step; undefined if none is left.
+ */
 function safeBaseName(raw) {
-    const lastPart = raw.split(/[/\\]/).pop() ?? '';
-    let name = trimName(lastPart.replace(INVISIBLE_OR_CONTROL, '').replace(new RegExp(FORBIDDEN_ON_WINDOWS, 'g'), ''));
+    const lastPart = (0,secrets/* withoutSecrets */.cT)(raw).split(/[/\\]/).pop() ?? '';
+    // Cut again once the characters between a secret's pieces are gone.
+    let name = trimName((0,secrets/* withoutSecrets */.cT)(lastPart.replace(INVISIBLE_OR_CONTROL, '').replace(new RegExp(FORBIDDEN_ON_WINDOWS, 'g'), '')));
     if (name === '' || name === '.' || name === '..')
         return undefined;
     if (isWindowsDeviceName(name))
@@ -2240,6 +2246,7 @@ async function takeFromCache(request, cache, scope) {
 ;// CONCATENATED MODULE: ./src/dataminer/download/package-file-name.ts
 
 
+
 const PACKAGE_EXTENSION = /\.(dmapp|dmprotocol|zip)$/i;
 /**
  * The package's file name: the server's name reduced to a safe base name, or, when it sends none
@@ -2256,6 +2263,12 @@ function packageFileName(sentName, catalogId, version, packageType) {
 }
 /** A safe name without leading dots and without a package extension; '' when none is left. */
 function stemOf(raw) {
+    // A name that was a secret and an extension keeps nothing of the server's: not even "dmapp".
+    const cut = (0,secrets/* withoutSecrets */.cT)(raw);
+    if (cut !== raw &&
+        PACKAGE_EXTENSION.test(cut) &&
+        stemOf(cut.replace(PACKAGE_EXTENSION, '')) === '')
+        return '';
     const safe = (safeBaseName(raw) ?? '').replace(/^[\s.]+/u, '');
     return trimName(safe.replace(PACKAGE_EXTENSION, ''));
 }
@@ -2423,14 +2436,19 @@ function unlessAborted(promise, signal) {
 
 ;// CONCATENATED MODULE: ./src/core/http/redirects.ts
 
+
 const MAX_REDIRECTS = 5;
 /**
  * Where a redirect leads, and whether the credential may go along: only to `credentialOrigin`.
- * The toolkit's own redirect handling strips only `Authorization` (docs/decisions/0004).
+ * The toolkit's own redirect handling strips only `Authorization` (docs/decisions/0004). A
+ * Location that carries a secret of the step, raw or percent-encoded, is never followed: wherever
+ * it leads would receive the secret in its address.
  */
 function followRedirect(from, location, credentialOrigin) {
     if (!location)
         throw new RedirectError(`The server answered ${from.origin} with a redirect without a Location header.`);
+    if ((0,secrets/* containsSecret */.At)(location))
+        throw new SecretInRedirectError(from);
     let url;
     try {
         url = new URL(location, from);
@@ -2445,6 +2463,14 @@ function followRedirect(from, location, credentialOrigin) {
         throw new RedirectError(`The server redirected from https to plain http (${url.host}); the action refuses to downgrade.`);
     }
     return { url, sendKey: url.origin === credentialOrigin };
+}
+/** A redirect whose address holds a secret of the step; the message names neither. */
+class SecretInRedirectError extends RedirectError {
+    constructor(from) {
+        super(`The server at ${(0,secrets/* redact */.E$)(from.origin)} redirected to an address that contains a secret of the step; ` +
+            'the action refused to follow the redirect, so the secret went nowhere else.', 'Check that base-url is the API itself, not a portal or proxy in front of it; if it is, report the ' +
+            "redirect to the API's operators.");
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/http/retry-after.ts
