@@ -10798,7 +10798,7 @@ function run(dependencies = {}) {
             report.operation = settings.operation;
             report.catalogId = settings.catalogId;
             report.requestedVersion = settings.version;
-            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(563)]).then(__nccwpck_require__.bind(__nccwpck_require__, 839));
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(356)]).then(__nccwpck_require__.bind(__nccwpck_require__, 936));
             await perform(settings, report, scope, dependencies);
         },
         summary: error => renderSummary({ ...report, error })
@@ -10868,6 +10868,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 53:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 

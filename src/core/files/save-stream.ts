@@ -6,7 +6,10 @@ import { bodyBroken, IdleWatchdog } from '../http/body.js'
 import { TransportError } from '../http/errors.js'
 import { headerText } from '../http/headers.js'
 import type { CancelScope } from '../step/cancel-scope.js'
-import { decodersFor } from './content-decoding.js'
+import { proxyOfAnswer } from '../http/proxy.js'
+import { decodersFor, notEncodedAs } from './content-decoding.js'
+import { DecodedSizeGuard, type DecodedBodyExpectation } from './decoded-size.js'
+import { diskFullError } from './disk-full.js'
 import { PackageError } from './errors.js'
 import { ContentDigest, HashingCounter } from './hashing.js'
 import { partialPathIn, WRITE_BATCH_BYTES } from './partial-path.js'
@@ -31,9 +34,12 @@ export async function saveBodyToTempFile(
   response: IncomingMessage,
   dir: string,
   idleMs: number,
-  scope: CancelScope
+  scope: CancelScope,
+  options: { decoded?: DecodedBodyExpectation } = {}
 ): Promise<SavedBody> {
-  const decoders = decodersFor(headerText(response.headers['content-encoding']))
+  const encoding = headerText(response.headers['content-encoding'])
+  const proxy = proxyOfAnswer(response)
+  const decoders = decodersFor(encoding, proxy)
   const tempPath = partialPathIn(dir, scope.owner)
   const untrack = scope.track(tempPath)
   const digest = new ContentDigest()
@@ -42,7 +48,14 @@ export async function saveBodyToTempFile(
     tap: decoders.length === 0 ? chunk => digest.update(chunk) : undefined
   })
   // The watchdog has counted the bytes for memory already.
-  const decoding = decoders.length === 0 ? [] : [...decoders, new HashingCounter(digest, false)]
+  const decoding =
+    decoders.length === 0
+      ? []
+      : [
+          ...decoders,
+          new DecodedSizeGuard(() => watchdog.bytes, encoding ?? '', options.decoded),
+          new HashingCounter(digest, false)
+        ]
   const declared = response.headers['content-length']
   try {
     await pipeline(
@@ -71,7 +84,14 @@ export async function saveBodyToTempFile(
     await rm(tempPath, { force: true })
     untrack()
     scope.throwIfCancelled()
-    if (error instanceof PackageError || isFileSystemError(error)) throw error
+    if (error instanceof PackageError) throw error
+    const refused =
+      notEncodedAs(error, encoding, proxy) ??
+      (decoders.length === 0 && declared !== undefined
+        ? diskFullError(error, 'saving the download', dir, Number(declared))
+        : diskFullError(error, 'saving the download', dir, digest.bytes, true))
+    if (refused) throw refused
+    if (isFileSystemError(error)) throw error
     throw bodyBroken(error)
   }
 }

@@ -44,7 +44,7 @@ export class SecretInRedirectError extends RedirectError {
     super(
       `The server at ${redact(from.origin)} redirected to an address that contains a secret of the step; ` +
         'the action refused to follow the redirect, so the secret went nowhere else.',
-      'Check that base-url is the API itself, not a portal or proxy in front of it; if it is, report the ' +
+      'Check that base-url is the API itself, not a portal in front of it; if it is, report the ' +
         "redirect to the API's operators."
     )
   }
