@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { CONTROL_CHARACTER } from '../inputs/text.js'
+import { diskFullError } from '../files/disk-full.js'
 import { partialPathIn, WRITE_BATCH_BYTES } from '../files/partial-path.js'
 import type { CancelScope } from '../step/cancel-scope.js'
 import { ActionError } from '../step/errors.js'
@@ -49,7 +50,12 @@ export async function unpackToStaging(
     await rm(staging, { recursive: true, force: true })
     untrack()
     scope.throwIfCancelled()
-    throw unpackError(error, packageName)
+    const declared = plan.reduce((sum, { entry }) => sum + entry.uncompressedSize, 0)
+    const doing = `unpacking the package ${packageName}`
+    throw (
+      diskFullError(error, doing, path.dirname(destination), declared) ??
+      unpackError(error, packageName)
+    )
   }
 }
 

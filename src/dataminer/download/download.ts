@@ -3,6 +3,7 @@ import path from 'node:path'
 import { CreatedPaths } from '../../core/files/created-paths.js'
 import { ensureDestinationFolder } from '../../core/files/destination-folder.js'
 import { IntegrityError } from '../../core/files/errors.js'
+import { assertFreeSpace, type SpaceNeed } from '../../core/files/free-space.js'
 import { placeFile } from '../../core/files/place-file.js'
 import { formatBytes } from '../../core/format.js'
 import type { CancelScope } from '../../core/step/cancel-scope.js'
@@ -70,7 +71,19 @@ export async function downloadPackage(
     const fileName = nameOf(ready, request)
     const name = packageName(fileName, request)
     const finalPath = path.join(request.destination, fileName)
-    if (request.extract) unpacked = await unpackBeside(ready.tempPath, finalPath, name, scope)
+    // The tool cache gets a copy of the package too: counted when it is on the same disk.
+    const cacheNeed: SpaceNeed[] =
+      cache && !ready.cacheHit
+        ? [
+            {
+              folder: cache.entryDir(request.catalogId, request.version),
+              bytes: ready.size,
+              what: "the package's copy in the tool cache"
+            }
+          ]
+        : []
+    if (request.extract)
+      unpacked = await unpackBeside(ready.tempPath, finalPath, name, cacheNeed, scope)
 
     const file = await placeFile(ready.tempPath, finalPath, ready, name)
     if (file === 'created') created.add(finalPath)
@@ -150,6 +163,7 @@ async function unpackBeside(
   packagePath: string,
   finalPath: string,
   name: string,
+  otherNeeds: SpaceNeed[],
   scope: CancelScope
 ): Promise<Unpacked> {
   const extractedPath = extractedFolderFor(finalPath)
@@ -157,6 +171,18 @@ async function unpackBeside(
   try {
     const plan = planExtraction(archive.entries, name)
     await assertSameFolder(extractedPath, plan, name)
+    const declared = plan.reduce((sum, { entry }) => sum + entry.uncompressedSize, 0)
+    await assertFreeSpace(
+      [
+        {
+          folder: path.dirname(extractedPath),
+          bytes: declared,
+          what: 'the files its entries declare'
+        },
+        ...otherNeeds
+      ],
+      `Unpacking the package ${name}`
+    )
     const folder = await unpackToStaging(archive, plan, extractedPath, name, scope)
     return { extractedPath, plan, folder }
   } finally {
