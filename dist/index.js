@@ -10798,7 +10798,7 @@ function run(dependencies = {}) {
             report.operation = settings.operation;
             report.catalogId = settings.catalogId;
             report.requestedVersion = settings.version;
-            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(720)]).then(__nccwpck_require__.bind(__nccwpck_require__, 924));
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(248)]).then(__nccwpck_require__.bind(__nccwpck_require__, 44));
             await perform(settings, report, scope, dependencies);
         },
         summary: error => renderSummary({ ...report, error })

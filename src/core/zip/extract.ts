@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, writeFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -8,6 +8,7 @@ import { partialPathIn, WRITE_BATCH_BYTES } from '../files/partial-path.js'
 import type { CancelScope } from '../step/cancel-scope.js'
 import { ActionError } from '../step/errors.js'
 import { UnsafeArchiveError } from './errors.js'
+import { ENTRIES_PER_TURN, FolderMaker, isSmallEntry } from './small-entries.js'
 import { METHOD_DEFLATED, METHOD_STORED, type ZipArchive, type ZipEntry } from './zip-archive.js'
 import { FORBIDDEN_ON_WINDOWS, isWindowsDeviceName } from '../files/file-name.js'
 
@@ -177,21 +178,28 @@ async function writeEntries(
   scope: CancelScope
 ): Promise<{ files: number; bytes: number }> {
   const result = { files: 0, bytes: 0 }
+  // Folders made once each, small entries read and written whole: small-entries.ts.
+  const folders = new FolderMaker()
   for (const { entry, segments } of plan) {
     scope.throwIfCancelled()
     if (segments.length === 0) continue
     const target = resolveInside(root, segments, entry.name)
     if (entry.isDirectory) {
-      await mkdir(target, { recursive: true })
+      folders.ensure(target)
       continue
     }
-    await mkdir(path.dirname(target), { recursive: true })
+    folders.ensure(path.dirname(target))
     // 'wx': never write through something already there.
-    await pipeline(
-      await archive.openEntry(entry),
-      createWriteStream(target, { flags: 'wx', highWaterMark: WRITE_BATCH_BYTES }),
-      { signal: scope.signal }
-    )
+    if (isSmallEntry(entry)) {
+      writeFileSync(target, await archive.readSmallEntry(entry), { flag: 'wx' })
+      if (result.files % ENTRIES_PER_TURN === 0) await new Promise(setImmediate)
+    } else {
+      await pipeline(
+        await archive.openEntry(entry),
+        createWriteStream(target, { flags: 'wx', highWaterMark: WRITE_BATCH_BYTES }),
+        { signal: scope.signal }
+      )
+    }
     result.files++
     result.bytes += entry.uncompressedSize
   }

@@ -71,19 +71,14 @@ export async function downloadPackage(
     const fileName = nameOf(ready, request)
     const name = packageName(fileName, request)
     const finalPath = path.join(request.destination, fileName)
-    // The tool cache gets a copy of the package too: counted when it is on the same disk.
-    const cacheNeed: SpaceNeed[] =
-      cache && !ready.cacheHit
-        ? [
-            {
-              folder: cache.entryDir(request.catalogId, request.version),
-              bytes: ready.size,
-              what: "the package's copy in the tool cache"
-            }
-          ]
-        : []
     if (request.extract)
-      unpacked = await unpackBeside(ready.tempPath, finalPath, name, cacheNeed, scope)
+      unpacked = await unpackBeside(
+        ready.tempPath,
+        finalPath,
+        name,
+        cacheNeeds(cache, ready, request),
+        scope
+      )
 
     const file = await placeFile(ready.tempPath, finalPath, ready, name)
     if (file === 'created') created.add(finalPath)
@@ -156,6 +151,17 @@ function nameOf(ready: ReadyPackage, request: DownloadRequest): string {
 /** `"App 1.0.0.1.dmapp" (item <id>, version 1.0.0.1)`: how messages name the package. */
 function packageName(fileName: string, request: DownloadRequest): string {
   return `${JSON.stringify(fileName)} (item ${request.catalogId}, version ${request.version})`
+}
+
+/** The tool cache gets a copy of the package too: counted when it is on the same disk. */
+function cacheNeeds(
+  cache: PackageCache | undefined,
+  ready: ReadyPackage,
+  request: DownloadRequest
+): SpaceNeed[] {
+  if (!cache || ready.cacheHit) return []
+  const folder = cache.entryDir(request.catalogId, request.version)
+  return [{ folder, bytes: ready.size, what: "the package's copy in the tool cache" }]
 }
 
 /** Checks the package's entries and unpacks it into a staging folder beside its final path. */
