@@ -19,6 +19,7 @@ import {
   type Options,
   type SectionName
 } from './options.js'
+import { manyEntriesSection } from './sections/many-entries.js'
 import { memory } from './sections/memory.js'
 import { rateLimit } from './sections/rate-limit.js'
 import { startup } from './sections/startup.js'
@@ -28,7 +29,8 @@ const SECTIONS: Record<SectionName, Section> = {
   throughput,
   memory,
   startup,
-  'rate-limit': rateLimit
+  'rate-limit': rateLimit,
+  'many-entries': manyEntriesSection
 }
 
 async function main(argv: string[]): Promise<number> {

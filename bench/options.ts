@@ -3,7 +3,13 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ROOT } from '../scripts/run-action.js'
 
-export const SECTION_NAMES = ['throughput', 'memory', 'startup', 'rate-limit'] as const
+export const SECTION_NAMES = [
+  'throughput',
+  'memory',
+  'startup',
+  'rate-limit',
+  'many-entries'
+] as const
 export type SectionName = (typeof SECTION_NAMES)[number]
 
 export interface Options {
