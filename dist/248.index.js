@@ -2399,15 +2399,18 @@ class DecodedSizeGuard extends external_node_stream_.Transform {
     encodedBytes;
     contentEncoding;
     expected;
+    options;
     decoded = 0;
     start = [];
     startBytes = 0;
     startsRight;
-    constructor(encodedBytes, contentEncoding, expected = {}) {
+    refused;
+    constructor(encodedBytes, contentEncoding, expected = {}, options = {}) {
         super();
         this.encodedBytes = encodedBytes;
         this.contentEncoding = contentEncoding;
         this.expected = expected;
+        this.options = options;
     }
     _transform(chunk, _encoding, done) {
         if (this.startBytes < START_BYTES) {
@@ -2415,10 +2418,21 @@ class DecodedSizeGuard extends external_node_stream_.Transform {
             this.startBytes += Math.min(chunk.length, START_BYTES - this.startBytes);
         }
         this.decoded += chunk.length;
+        if (this.refused)
+            return done();
         const refused = this.check();
-        if (refused)
-            return done(refused);
-        done(null, chunk);
+        if (!refused)
+            return done(null, chunk);
+        this.refused = refused;
+        // Failed at its source when it has one: a pipeline whose middle stage fails may wait for an
+        // answer from @actions/http-client forever on Node 24; the answer failing is the usual case.
+        if (this.options.onRefuse) {
+            this.options.onRefuse(refused);
+            done();
+        }
+        else {
+            done(refused);
+        }
     }
     check() {
         const { size } = this.expected;
@@ -2479,7 +2493,9 @@ async function saveBodyToTempFile(response, dir, idleMs, scope, options = {}) {
         ? []
         : [
             ...decoders,
-            new DecodedSizeGuard(() => watchdog.bytes, encoding ?? '', options.decoded),
+            new DecodedSizeGuard(() => watchdog.bytes, encoding ?? '', options.decoded, {
+                onRefuse: error => response.destroy(error)
+            }),
             new HashingCounter(digest, false)
         ];
     const declared = response.headers['content-length'];

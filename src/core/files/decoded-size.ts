@@ -37,11 +37,13 @@ export class DecodedSizeGuard extends Transform {
   private readonly start: Buffer[] = []
   private startBytes = 0
   private startsRight: boolean | undefined
+  private refused: PackageError | undefined
 
   constructor(
     private readonly encodedBytes: () => number,
     private readonly contentEncoding: string,
-    private readonly expected: DecodedBodyExpectation = {}
+    private readonly expected: DecodedBodyExpectation = {},
+    private readonly options: { onRefuse?: (error: PackageError) => void } = {}
   ) {
     super()
   }
@@ -52,9 +54,18 @@ export class DecodedSizeGuard extends Transform {
       this.startBytes += Math.min(chunk.length, START_BYTES - this.startBytes)
     }
     this.decoded += chunk.length
+    if (this.refused) return done()
     const refused = this.check()
-    if (refused) return done(refused)
-    done(null, chunk)
+    if (!refused) return done(null, chunk)
+    this.refused = refused
+    // Failed at its source when it has one: a pipeline whose middle stage fails may wait for an
+    // answer from @actions/http-client forever on Node 24; the answer failing is the usual case.
+    if (this.options.onRefuse) {
+      this.options.onRefuse(refused)
+      done()
+    } else {
+      done(refused)
+    }
   }
 
   private check(): PackageError | undefined {

@@ -53,7 +53,9 @@ export async function saveBodyToTempFile(
       ? []
       : [
           ...decoders,
-          new DecodedSizeGuard(() => watchdog.bytes, encoding ?? '', options.decoded),
+          new DecodedSizeGuard(() => watchdog.bytes, encoding ?? '', options.decoded, {
+            onRefuse: error => response.destroy(error)
+          }),
           new HashingCounter(digest, false)
         ]
   const declared = response.headers['content-length']
