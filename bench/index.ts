@@ -20,6 +20,7 @@ import {
   type Options,
   type SectionName
 } from './options.js'
+import { manyEntriesSection } from './sections/many-entries.js'
 import { memory } from './sections/memory.js'
 import { rateLimit } from './sections/rate-limit.js'
 import { regards } from './sections/regards.js'
@@ -33,7 +34,8 @@ const SECTIONS: Record<SectionName, Section> = {
   memory,
   startup,
   'rate-limit': rateLimit,
-  regards
+  regards,
+  'many-entries': manyEntriesSection
 }
 
 async function main(argv: string[]): Promise<number> {

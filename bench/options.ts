@@ -3,7 +3,14 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ROOT } from '../scripts/run-action.js'
 
-export const SECTION_NAMES = ['throughput', 'memory', 'startup', 'rate-limit', 'regards'] as const
+export const SECTION_NAMES = [
+  'throughput',
+  'memory',
+  'startup',
+  'rate-limit',
+  'regards',
+  'many-entries'
+] as const
 export type SectionName = (typeof SECTION_NAMES)[number]
 
 export interface Options {

@@ -98,7 +98,7 @@ export const FAULT_SPECS: { [T in FaultType]: FaultSpec<T> } = {
   },
   malformed: {
     summary:
-      'write the answer with a flaw HTTP forbids: two-content-lengths, content-length-and-chunked, folded-header',
+      'write the answer with a flaw HTTP forbids: two-content-lengths, content-length-and-chunked, folded-header, bad-chunk-size',
     main: 'flaw',
     fields: { flaw: 'string!' }
   }

@@ -33,7 +33,12 @@ export type Fault = { match?: RouteKind } & (
   | { type: 'malformed'; flaw: MalformedFlaw }
 )
 
-export type MalformedFlaw = 'two-content-lengths' | 'content-length-and-chunked' | 'folded-header'
+export type MalformedFlaw =
+  | 'two-content-lengths'
+  | 'content-length-and-chunked'
+  | 'folded-header'
+  /** A sound head, then a chunked body whose first chunk size is not hexadecimal. */
+  | 'bad-chunk-size'
 
 /** Faults that change the success answer before it is sent in full. */
 export type AnswerRewrite = Extract<
@@ -197,12 +202,17 @@ export function writeMalformedAnswer(
       `Content-Length: ${length}`,
       'X-Note: a header value',
       '  folded onto a second line'
-    ]
+    ],
+    'bad-chunk-size': ['Transfer-Encoding: chunked']
   }[flaw] ?? [`Content-Length: ${length}`, `X-Emulator: no malformed flaw is called ${flaw}`]
   const head = [`HTTP/1.1 ${answer.status} OK`, ...headers, ...framing, 'Connection: close', '', '']
+  const body =
+    flaw === 'bad-chunk-size'
+      ? Buffer.concat([Buffer.from('zz\r\n', 'latin1'), answer.body, Buffer.from('\r\n0\r\n\r\n')])
+      : answer.body
   const socket = res.socket
   if (!socket) return
-  socket.end(Buffer.concat([Buffer.from(head.join('\r\n'), 'latin1'), answer.body]))
+  socket.end(Buffer.concat([Buffer.from(head.join('\r\n'), 'latin1'), body]))
 }
 
 function withContentLength(answer: HttpAnswer): Record<string, string> {

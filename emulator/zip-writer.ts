@@ -122,3 +122,28 @@ function withCentralDirectory(locals: Buffer, records: Buffer[], count: number):
   end.writeUInt32LE(locals.length, 16)
   return Buffer.concat([locals, centralDirectory, end])
 }
+
+/**
+ * A small, well-formed zip whose entries declare `totalBytes` of content in all (each up to
+ * 4 GiB - 256, without ZIP64): headers and directory agree, so every check of the directory lets it
+ * through; only unpacking would find the data short. For checks of the space a package needs.
+ */
+export function buildDeclaredSizeZip(totalBytes: number): Buffer {
+  const perEntry = 0xffffff00
+  const count = Math.ceil(totalBytes / perEntry)
+  const zip = buildZip(
+    Array.from({ length: count }, (_, i) => ({
+      name: `huge-${String(i).padStart(4, '0')}.bin`,
+      data: `entry ${i}`
+    }))
+  )
+  const centralStart = zip.readUInt32LE(zip.length - 6)
+  let record = centralStart
+  for (let i = 0; i < count; i++) {
+    const declared = i < count - 1 ? perEntry : totalBytes - perEntry * (count - 1)
+    zip.writeUInt32LE(declared, record + 24)
+    zip.writeUInt32LE(declared, zip.readUInt32LE(record + 42) + 22)
+    record += 46 + zip.readUInt16LE(record + 28)
+  }
+  return zip
+}

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { gunzipSync } from 'node:zlib'
+import http from 'node:http'
 import { FaultQueue, type MalformedFlaw } from '../../emulator/faults.js'
 import { SEED, SEED_ITEMS, startEmulator, type CatalogEmulator } from '../../emulator/index.js'
 import { FULL_KEY, delay, json, send, start, within } from './http-client.js'
@@ -315,4 +316,17 @@ describe('answers a client must not trust', () => {
       expect(emulator.requests.at(-1)?.status).toBe(200)
     }
   )
+
+  it('malformed bad-chunk-size: a sound head, then a chunk size Node refuses', async () => {
+    emulator.script({ match: 'download', type: 'malformed', flaw: 'bad-chunk-size' })
+    const failure = await new Promise<NodeJS.ErrnoException>(resolve => {
+      const request = http.get(emulator.url + downloadPath, { headers: FULL_KEY }, response => {
+        expect(response.statusCode).toBe(200)
+        expect(response.headers['transfer-encoding']).toBe('chunked')
+        response.resume()
+      })
+      request.on('error', resolve)
+    })
+    expect(failure.code).toBe('HPE_INVALID_CHUNK_SIZE')
+  })
 })

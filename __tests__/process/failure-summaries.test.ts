@@ -93,7 +93,8 @@ const CASES: Case[] = [
     ],
     heading: 'DataMiner Catalog download failed',
     failed: /it sent an HTML page: "Blocked by policy: Web filter"/,
-    todo: /A proxy, portal or sign-in page may have answered/
+    // No proxy is in use: the hint names a portal or sign-in page only (issue 22).
+    todo: /A portal or sign-in page may have answered/
   },
   {
     name: 'a file of the user in the way',

@@ -18,7 +18,7 @@ import {
 } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import { Readable, Transform } from 'node:stream'
 import { CancelScope } from '../../src/core/step/cancel-scope.js'
 import { differenceFrom } from '../../src/core/zip/folder-difference.js'
 import {
@@ -148,6 +148,12 @@ function interceptOpen(
 ): void {
   const openEntry = archive.openEntry.bind(archive)
   archive.openEntry = entry => hook(entry, () => openEntry(entry))
+  // Small entries are read whole, without a stream: the hook sees them as a one-chunk stream.
+  const readSmallEntry = archive.readSmallEntry.bind(archive)
+  archive.readSmallEntry = async entry => {
+    const stream = await hook(entry, async () => Readable.from([await readSmallEntry(entry)]))
+    return Buffer.concat((await stream.toArray()) as Buffer[])
+  }
 }
 
 /** The unpacked files of `dir` are byte-identical to `files`, and nothing else is there. */

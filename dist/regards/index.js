@@ -2538,8 +2538,10 @@ function shorten(text, max) {
 __nccwpck_require__.d(__webpack_exports__, {
   Ck: () => (/* binding */ addSecret),
   _u: () => (/* binding */ bindToRun),
+  At: () => (/* binding */ containsSecret),
   E$: () => (/* binding */ redact),
-  a9: () => (/* binding */ withSecrets)
+  a9: () => (/* binding */ withSecrets),
+  cT: () => (/* binding */ withoutSecrets)
 });
 
 ;// CONCATENATED MODULE: external "node:async_hooks"
@@ -2579,16 +2581,72 @@ function addSecret(value) {
     scope.values.add(value);
     (0,command/* issue */.s)('add-mask', value);
 }
+/**
+ * The run's secrets as they may appear in a text: as given and percent-encoded (in an address or
+ * a file name), the longest first, so that no piece of a longer secret is left beside a shorter
+ * one's ***. Matched whatever their case.
+ */
+function secretForms() {
+    const forms = new Set();
+    for (let scope = runSecrets.getStore(); scope; scope = scope.parent) {
+        for (const secret of scope.values) {
+            forms.add(secret);
+            forms.add(encodeURIComponent(secret));
+        }
+    }
+    if (forms.size === 0)
+        return undefined;
+    const sorted = [...forms].sort((a, b) => b.length - a.length);
+    return new RegExp(sorted.map(escapeRegExp).join('|'), 'gi');
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 function redact(text) {
-    const secrets = [];
-    for (let scope = runSecrets.getStore(); scope; scope = scope.parent)
-        secrets.push(...scope.values);
-    // The longest first, so that no piece of a longer secret is left beside a shorter one's ***.
-    secrets.sort((a, b) => b.length - a.length);
+    const forms = secretForms();
+    return forms ? text.replace(forms, '***') : text;
+}
+/**
+ * True when `text` holds a secret of the run, in any form redact() hides, or once its
+ * percent-escapes are decoded (an address that spells a secret in escapes redact() does not know).
+ */
+function containsSecret(text) {
+    const forms = secretForms();
+    if (!forms)
+        return false;
+    if (forms.test(text))
+        return true;
+    const decoded = percentDecoded(text);
+    return decoded !== text && new RegExp(forms.source, 'i').test(decoded);
+}
+/** `text` with every secret of the run cut out (not replaced): for names that must not hold one. */
+function withoutSecrets(text) {
+    const forms = secretForms();
+    if (!forms)
+        return text;
+    // Cutting one secret out may join the pieces around it into another: repeat until none is left.
     let result = text;
-    for (const secret of secrets)
-        result = result.split(secret).join('***');
+    for (let previous = ''; previous !== result;) {
+        previous = result;
+        result = result.replace(forms, '');
+    }
     return result;
+}
+function percentDecoded(text) {
+    try {
+        return decodeURIComponent(text.replace(/\+/g, ' '));
+    }
+    catch {
+        // A stray % somewhere: decode the escapes that are whole, byte by byte as latin1 would not do.
+        return text.replace(/(%[0-9a-f]{2})+/gi, run => {
+            try {
+                return decodeURIComponent(run);
+            }
+            catch {
+                return run;
+            }
+        });
+    }
 }
 /** `fn`, bound to the current run's secrets even when an event outside the run calls it. */
 function bindToRun(fn) {
@@ -2798,6 +2856,8 @@ var command = __nccwpck_require__(231);
 // step that only rejects an input would spend time and memory loading code it never runs. So these
 // are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
 // @actions/core (an action's work, loaded once its inputs are valid: src/dataminer/perform.ts).
+// Every line written here is redacted, as core/step/log.ts's are: whatever a caller passes.
+
 
 
 /** An input as @actions/core's getInput reads it: INPUT_<NAME>, trimmed; '' when not given. */
@@ -2809,21 +2869,21 @@ function setSecret(value) {
     issue('add-mask', value);
 }
 function info(message) {
-    process.stdout.write(message + external_node_os_.EOL);
+    process.stdout.write((0,secrets/* redact */.E$)(message) + external_node_os_.EOL);
 }
 function warning(message) {
-    issue('warning', message);
+    issue('warning', redact(message));
 }
 function isDebug() {
     return process.env['RUNNER_DEBUG'] === '1';
 }
 function debug(message) {
-    (0,command/* issue */.s)('debug', message);
+    (0,command/* issue */.s)('debug', (0,secrets/* redact */.E$)(message));
 }
 /** The step's error annotation; the step fails with exit code 1. */
 function setFailed(message) {
     process.exitCode = 1;
-    (0,command/* issue */.s)('error', message);
+    (0,command/* issue */.s)('error', (0,secrets/* redact */.E$)(message));
 }
 
 ;// CONCATENATED MODULE: ./src/core/step/failure-report.ts
@@ -12888,7 +12948,7 @@ function run(dependencies = {}) {
                     : settings.credentials.kind === 'token'
                         ? 'the token given'
                         : 'public access';
-            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(621)]).then(__nccwpck_require__.bind(__nccwpck_require__, 457));
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(486)]).then(__nccwpck_require__.bind(__nccwpck_require__, 786));
             await perform(settings, report, scope, dependencies);
         },
         summary: error => renderSummary({ ...report, error })
@@ -13181,6 +13241,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 53:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 

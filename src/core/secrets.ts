@@ -37,14 +37,71 @@ export function addSecret(value: string): void {
   issue('add-mask', value)
 }
 
+/**
+ * The run's secrets as they may appear in a text: as given and percent-encoded (in an address or
+ * a file name), the longest first, so that no piece of a longer secret is left beside a shorter
+ * one's ***. Matched whatever their case.
+ */
+function secretForms(): RegExp | undefined {
+  const forms = new Set<string>()
+  for (let scope = runSecrets.getStore(); scope; scope = scope.parent) {
+    for (const secret of scope.values) {
+      forms.add(secret)
+      forms.add(encodeURIComponent(secret))
+    }
+  }
+  if (forms.size === 0) return undefined
+  const sorted = [...forms].sort((a, b) => b.length - a.length)
+  return new RegExp(sorted.map(escapeRegExp).join('|'), 'gi')
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
 export function redact(text: string): string {
-  const secrets: string[] = []
-  for (let scope = runSecrets.getStore(); scope; scope = scope.parent) secrets.push(...scope.values)
-  // The longest first, so that no piece of a longer secret is left beside a shorter one's ***.
-  secrets.sort((a, b) => b.length - a.length)
+  const forms = secretForms()
+  return forms ? text.replace(forms, '***') : text
+}
+
+/**
+ * True when `text` holds a secret of the run, in any form redact() hides, or once its
+ * percent-escapes are decoded (an address that spells a secret in escapes redact() does not know).
+ */
+export function containsSecret(text: string): boolean {
+  const forms = secretForms()
+  if (!forms) return false
+  if (forms.test(text)) return true
+  const decoded = percentDecoded(text)
+  return decoded !== text && new RegExp(forms.source, 'i').test(decoded)
+}
+
+/** `text` with every secret of the run cut out (not replaced): for names that must not hold one. */
+export function withoutSecrets(text: string): string {
+  const forms = secretForms()
+  if (!forms) return text
+  // Cutting one secret out may join the pieces around it into another: repeat until none is left.
   let result = text
-  for (const secret of secrets) result = result.split(secret).join('***')
+  for (let previous = ''; previous !== result;) {
+    previous = result
+    result = result.replace(forms, '')
+  }
   return result
+}
+
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    // A stray % somewhere: decode the escapes that are whole, byte by byte as latin1 would not do.
+    return text.replace(/(%[0-9a-f]{2})+/gi, run => {
+      try {
+        return decodeURIComponent(run)
+      } catch {
+        return run
+      }
+    })
+  }
 }
 
 /** `fn`, bound to the current run's secrets even when an event outside the run calls it. */

@@ -8,7 +8,7 @@ import { PackageError } from './errors.js'
  * `identity`, but a server or proxy may encode anyway; the package must be hashed and saved as the
  * Catalog holds it. Throws a PackageError for an encoding it cannot undo.
  */
-export function decodersFor(contentEncoding: string | undefined): Transform[] {
+export function decodersFor(contentEncoding: string | undefined, proxy?: string): Transform[] {
   const codings = (contentEncoding ?? '')
     .split(',')
     .map(coding => coding.trim().toLowerCase())
@@ -26,18 +26,47 @@ export function decodersFor(contentEncoding: string | undefined): Transform[] {
       case 'zstd':
         // Node 24 (the action's runtime) has zstd; the check keeps older Nodes to a clear refusal.
         if (typeof zlib.createZstdDecompress === 'function') return zlib.createZstdDecompress()
-        return unsupported(coding)
+        return unsupported(coding, proxy)
       default:
-        return unsupported(coding)
+        return unsupported(coding, proxy)
     }
   })
 }
 
-function unsupported(coding: string): never {
+function unsupported(coding: string, proxy: string | undefined): never {
   throw new PackageError(
     `The package arrived with Content-Encoding "${coding}", which the action cannot decode.`,
-    'The action asks for an unencoded answer (Accept-Encoding: identity); a proxy between the runner ' +
-      'and the API may have re-encoded it. Check the proxy settings.'
+    `The action asks for an unencoded answer (Accept-Encoding: identity); ${reencodedBy(proxy)}`
+  )
+}
+
+/** Who may have encoded an answer the action asked to get unencoded. */
+function reencodedBy(proxy: string | undefined): string {
+  return proxy
+    ? `the proxy ${proxy} between the runner and the API may have re-encoded it: check its settings.`
+    : "the server encoded it anyway: report it to the server's operators."
+}
+
+/**
+ * The error for a body its Content-Encoding does not fit (zlib's "incorrect header check",
+ * brotli's or zstd's format errors); undefined for any other error, a body cut short included
+ * (zlib's "unexpected end of file": the connection's fault, worth another attempt).
+ */
+export function notEncodedAs(
+  error: unknown,
+  contentEncoding: string | undefined,
+  proxy?: string
+): PackageError | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code
+  if (typeof code !== 'string' || !contentEncoding) return undefined
+  const dataError =
+    code === 'Z_DATA_ERROR' || code.startsWith('ERR__ERROR_FORMAT') || code.startsWith('ZSTD_error')
+  if (!dataError) return undefined
+  const label = contentEncoding.trim()
+  return new PackageError(
+    `The answer is labelled Content-Encoding: ${label} but is not ${label} data (${(error as Error).message}); nothing was kept.`,
+    `Another attempt would get the same answer, so none was made; ${reencodedBy(proxy)}`,
+    { cause: error }
   )
 }
 

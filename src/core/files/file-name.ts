@@ -1,5 +1,7 @@
 // Names for downloaded files. A server-sent name is untrusted: it must only ever become a plain
-// file name inside the destination folder, on Linux, Windows and macOS alike.
+// file name inside the destination folder, on Linux, Windows and macOS alike, and never hold a
+// secret of the step (a name is written to the disk, the outputs and the log).
+import { withoutSecrets } from '../secrets.js'
 
 const MAX_NAME_BYTES = 200
 /** Longer "extensions" are not worth keeping whole when a name has to be shortened. */
@@ -26,11 +28,17 @@ export function fileNameFromContentDisposition(header: string | undefined): stri
   return plain ? decodeRawUtf8(plain) : undefined
 }
 
-/** Reduces an untrusted name to a base name that is safe on every OS; undefined if none is left. */
+/**
+ * Reduces an untrusted name to a base name that is safe on every OS and holds no secret of the
+ * step; undefined if none is left.
+ */
 export function safeBaseName(raw: string): string | undefined {
-  const lastPart = raw.split(/[/\\]/).pop() ?? ''
+  const lastPart = withoutSecrets(raw).split(/[/\\]/).pop() ?? ''
+  // Cut again once the characters between a secret's pieces are gone.
   let name = trimName(
-    lastPart.replace(INVISIBLE_OR_CONTROL, '').replace(new RegExp(FORBIDDEN_ON_WINDOWS, 'g'), '')
+    withoutSecrets(
+      lastPart.replace(INVISIBLE_OR_CONTROL, '').replace(new RegExp(FORBIDDEN_ON_WINDOWS, 'g'), '')
+    )
   )
   if (name === '' || name === '.' || name === '..') return undefined
   if (isWindowsDeviceName(name)) name = `_${name}`

@@ -7,8 +7,11 @@ import { systemClock, type Clock } from '../http/clock.js'
 import { TransportError } from '../http/errors.js'
 import { headerText } from '../http/headers.js'
 import type { CancelScope } from '../step/cancel-scope.js'
+import { proxyOfAnswer } from '../http/proxy.js'
 import * as log from '../step/log.js'
-import { decodersFor } from './content-decoding.js'
+import { decodersFor, notEncodedAs } from './content-decoding.js'
+import { DecodedSizeGuard, type DecodedBodyExpectation } from './decoded-size.js'
+import { diskFullError } from './disk-full.js'
 import { PackageError } from './errors.js'
 import { ContentDigest, HashingCounter } from './hashing.js'
 import { partialPathIn, WRITE_BATCH_BYTES } from './partial-path.js'
@@ -29,6 +32,8 @@ export interface SavedBody {
 export interface SaveOptions {
   /** Digests to compute besides SHA-256, by node:crypto name ('md5', 'sha512'…). */
   algorithms?: readonly string[]
+  /** What a decoded body may grow to (see decoded-size.ts). */
+  decoded?: DecodedBodyExpectation
   /** What the progress lines read the time from; the system clock by default. */
   clock?: Pick<Clock, 'now'>
 }
@@ -47,7 +52,9 @@ export async function saveBodyToTempFile(
   scope: CancelScope,
   options: SaveOptions = {}
 ): Promise<SavedBody> {
-  const decoders = decodersFor(headerText(response.headers['content-encoding']))
+  const encoding = headerText(response.headers['content-encoding'])
+  const proxy = proxyOfAnswer(response)
+  const decoders = decodersFor(encoding, proxy)
   const tempPath = partialPathIn(dir, scope.owner)
   const untrack = scope.track(tempPath)
   const digest = new ContentDigest(options.algorithms ?? [])
@@ -67,7 +74,15 @@ export async function saveBodyToTempFile(
     }
   })
   // The watchdog has counted the bytes for memory already.
-  const decoding = hashing ? [] : [...decoders, new HashingCounter(digest, false)]
+  const decoding = hashing
+    ? []
+    : [
+        ...decoders,
+        new DecodedSizeGuard(() => watchdog.bytes, encoding ?? '', options.decoded, {
+          onRefuse: error => response.destroy(error)
+        }),
+        new HashingCounter(digest, false)
+      ]
   try {
     await pipeline(
       [
@@ -97,7 +112,14 @@ export async function saveBodyToTempFile(
     await rm(tempPath, { force: true })
     untrack()
     scope.throwIfCancelled()
-    if (error instanceof PackageError || isFileSystemError(error)) throw error
+    if (error instanceof PackageError) throw error
+    const refused =
+      notEncodedAs(error, encoding, proxy) ??
+      (decoders.length === 0 && declared !== undefined
+        ? diskFullError(error, 'saving the download', dir, Number(declared))
+        : diskFullError(error, 'saving the download', dir, digest.bytes, true))
+    if (refused) throw refused
+    if (isFileSystemError(error)) throw error
     throw bodyBroken(error)
   }
 }

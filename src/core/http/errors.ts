@@ -40,6 +40,8 @@ export class RateLimitError extends ActionError {
 export class TransportError extends ActionError {
   /** Another attempt would fail the same way (a certificate problem, a name that does not exist). */
   readonly final: boolean
+  /** The proxy the request went through (its host), when one was in use: hints mention it only then. */
+  proxy?: string
 
   constructor(
     message: string,

@@ -8,6 +8,8 @@ import { redact } from '../secrets.js'
 import { readText } from './body.js'
 import { systemClock, unlessAborted, type Clock } from './clock.js'
 import { describeBody } from './describe-body.js'
+import { malformedAnswerError, parseErrorOf, rememberParseErrors } from './malformed.js'
+import { proxyFor } from './proxy.js'
 import { followRedirect, MAX_REDIRECTS } from './redirects.js'
 import { parseRetryAfter } from './retry-after.js'
 import {
@@ -119,6 +121,7 @@ export class Requester {
     this.clock = options.clock ?? systemClock
     this.transport = options.transport ?? toolkitTransport(options.timeoutMs, options.userAgent)
     this.statuses = options.statuses ?? DEFAULT_STATUS_MEANINGS
+    rememberParseErrors()
   }
 
   async send<T>(request: ApiRequest<T>): Promise<ApiResponse<T>> {
@@ -132,6 +135,7 @@ export class Requester {
     } catch (error) {
       if (this.options.signal?.aborted) throw this.options.signal.reason
       if (error instanceof ActionError) error.attempts ??= attempt
+      if (error instanceof TransportError) error.proxy ??= proxyFor(request.url)
       throw error
     }
   }
@@ -153,7 +157,15 @@ export class Requester {
         return { value: await request.read(message), status, attempts: attempt }
       } catch (error) {
         message.destroy()
-        if (error instanceof TransportError) return { kind: 'transport', error }
+        if (error instanceof TransportError) {
+          // A body the parser refused (a bad chunk size) shows on the answer only as an abort.
+          const malformed = malformedAnswerError(
+            parseErrorOf(message),
+            request.url.host,
+            proxyFor(request.url)
+          )
+          return { kind: 'transport', error: malformed ?? error }
+        }
         throw error
       }
     }
@@ -218,6 +230,8 @@ export class Requester {
 
   private transportError(error: unknown, url: URL): TransportError {
     if (error instanceof TransportError) return error
+    const malformed = malformedAnswerError(error, url.host, proxyFor(url))
+    if (malformed) return malformed
     const code = (error as NodeJS.ErrnoException | undefined)?.code
     const text = error instanceof Error ? error.message : String(error)
     if (text.startsWith('Request timeout')) {

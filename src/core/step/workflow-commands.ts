@@ -4,7 +4,9 @@
 // step that only rejects an input would spend time and memory loading code it never runs. So these
 // are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
 // @actions/core (an action's work, loaded once its inputs are valid: src/dataminer/perform.ts).
+// Every line written here is redacted, as core/step/log.ts's are: whatever a caller passes.
 import { EOL } from 'node:os'
+import { redact } from '../secrets.js'
 import { issue } from './command.js'
 
 /** An input as @actions/core's getInput reads it: INPUT_<NAME>, trimmed; '' when not given. */
@@ -18,11 +20,11 @@ export function setSecret(value: string): void {
 }
 
 export function info(message: string): void {
-  process.stdout.write(message + EOL)
+  process.stdout.write(redact(message) + EOL)
 }
 
 export function warning(message: string): void {
-  issue('warning', message)
+  issue('warning', redact(message))
 }
 
 export function isDebug(): boolean {
@@ -30,11 +32,11 @@ export function isDebug(): boolean {
 }
 
 export function debug(message: string): void {
-  issue('debug', message)
+  issue('debug', redact(message))
 }
 
 /** The step's error annotation; the step fails with exit code 1. */
 export function setFailed(message: string): void {
   process.exitCode = 1
-  issue('error', message)
+  issue('error', redact(message))
 }

@@ -1,10 +1,13 @@
+import { writeFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { CONTROL_CHARACTER } from '../inputs/text.js'
+import { diskFullError } from '../files/disk-full.js'
 import { partialPathIn } from '../files/partial-path.js'
 import type { CancelScope } from '../step/cancel-scope.js'
 import { ActionError } from '../step/errors.js'
 import { UnsafeArchiveError } from './errors.js'
+import { ENTRIES_PER_TURN, FolderMaker, isSmallEntry } from './small-entries.js'
 import { METHOD_DEFLATED, METHOD_STORED, type ZipArchive, type ZipEntry } from './zip-archive.js'
 import { FORBIDDEN_ON_WINDOWS, isWindowsDeviceName } from '../files/file-name.js'
 import { writeEntryFile } from './entry-file.js'
@@ -48,7 +51,12 @@ export async function unpackToStaging(
     await rm(staging, { recursive: true, force: true })
     untrack()
     scope.throwIfCancelled()
-    throw unpackError(error, packageName)
+    const declared = plan.reduce((sum, { entry }) => sum + entry.uncompressedSize, 0)
+    const doing = `unpacking the package ${packageName}`
+    throw (
+      diskFullError(error, doing, path.dirname(destination), declared) ??
+      unpackError(error, packageName)
+    )
   }
 }
 
@@ -170,16 +178,24 @@ async function writeEntries(
   scope: CancelScope
 ): Promise<{ files: number; bytes: number }> {
   const result = { files: 0, bytes: 0 }
+  // Folders made once each, small entries read and written whole: small-entries.ts.
+  const folders = new FolderMaker()
   for (const { entry, segments } of plan) {
     scope.throwIfCancelled()
     if (segments.length === 0) continue
     const target = resolveInside(root, segments, entry.name)
     if (entry.isDirectory) {
-      await mkdir(target, { recursive: true })
+      folders.ensure(target)
       continue
     }
-    await mkdir(path.dirname(target), { recursive: true })
-    await writeEntryFile(archive, entry, target, scope.signal)
+    folders.ensure(path.dirname(target))
+    // 'wx': never write through something already there.
+    if (isSmallEntry(entry)) {
+      writeFileSync(target, await archive.readSmallEntry(entry), { flag: 'wx' })
+      if (result.files % ENTRIES_PER_TURN === 0) await new Promise(setImmediate)
+    } else {
+      await writeEntryFile(archive, entry, target, scope.signal)
+    }
     result.files++
     result.bytes += entry.uncompressedSize
   }

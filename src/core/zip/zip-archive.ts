@@ -6,7 +6,9 @@ import { crc32 } from 'node:zlib'
 import yauzl from 'yauzl'
 import { MalformedArchiveError, UnsafeArchiveError } from './errors.js'
 import { collectAfterStreaming } from '../memory.js'
+import { isSmallEntry, SmallEntryReader } from './small-entries.js'
 import type { StoredRange } from './stored-entry.js'
+import { WindowedFileReader } from './windowed-reader.js'
 
 export interface ZipEntry {
   /** As stored, separators included (`\` as well as `/`), for the action's own checks. */
@@ -55,6 +57,20 @@ export class ZipArchive {
     private readonly filePath: string
   ) {}
 
+  private small: SmallEntryReader | undefined
+
+  /**
+   * A small entry's uncompressed bytes (isSmallEntry), checked like openEntry's, read without a
+   * stream: for many small files, each stream's round trips cost more than the file itself.
+   */
+  async readSmallEntry(entry: ZipEntry): Promise<Buffer> {
+    const layout = this.raw.get(entry)
+    if (!layout) throw new Error(`${entry.name} is not an entry of this archive`)
+    if (!isSmallEntry(entry)) throw new Error(`${entry.name} is not a small entry`)
+    this.small ??= new SmallEntryReader(this.filePath)
+    return this.small.read(entry, layout.dataStart, layout.dataEnd)
+  }
+
   get entries(): ZipEntry[] {
     return [...this.raw.keys()]
   }
@@ -65,12 +81,19 @@ export class ZipArchive {
     try {
       // Raw names: yauzl would stop at the first absolute or ".." name, and the action wants to
       // list every unsafe entry of a hostile package, not just the first.
-      zip = await yauzl.openPromise(filePath, {
-        lazyEntries: true,
-        autoClose: false,
-        decodeStrings: false,
-        validateEntrySizes: true
-      })
+      // Its many small reads served from a window of the file: windowed-reader.ts.
+      const reader = WindowedFileReader.open(filePath)
+      zip = await yauzl
+        .fromRandomAccessReaderPromise(reader, reader.size, {
+          lazyEntries: true,
+          autoClose: false,
+          decodeStrings: false,
+          validateEntrySizes: true
+        })
+        .catch(error => {
+          reader.close(() => undefined)
+          throw error
+        })
     } catch (error) {
       throw unreadable(error)
     }
@@ -128,6 +151,8 @@ export class ZipArchive {
   }
 
   close(): void {
+    this.small?.close()
+    this.small = undefined
     this.zip.close()
   }
 }
@@ -291,14 +316,14 @@ class CrcVerifier extends Transform {
   }
 }
 
-function corrupt(entry: ZipEntry, what: string): UnsafeArchiveError {
+export function corrupt(entry: ZipEntry, what: string): UnsafeArchiveError {
   return new UnsafeArchiveError(
     `"${entry.name}" in the package ${what}: the package is corrupt.`,
     CORRUPT_HINT
   )
 }
 
-function entryError(entry: ZipEntry, error: unknown): UnsafeArchiveError {
+export function entryError(entry: ZipEntry, error: unknown): UnsafeArchiveError {
   if (error instanceof UnsafeArchiveError) return error
   return new UnsafeArchiveError(
     `"${entry.name}" in the package could not be read (${messageOf(error)}).`,
@@ -318,6 +343,6 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-function hex(value: number): string {
+export function hex(value: number): string {
   return value.toString(16).padStart(8, '0')
 }

@@ -11,9 +11,13 @@ export type CatalogOperation =
 
 const KEYS_PAGE = "the organization's keys page of the dataminer.services Admin app"
 
-const NETWORK_HINT =
-  'Check that base-url is right and reachable from the runner; behind a proxy, set https_proxy (and no_proxy) ' +
-  "in the job's env; on a slow link, raise timeout-seconds."
+/** What to check when the API could not be reached; the proxy named only when one is in use. */
+function networkHint(proxy: string | undefined): string {
+  const route = proxy
+    ? `that the proxy ${proxy} (https_proxy) lets the runner through to it, or list its host in no_proxy if the runner reaches it directly`
+    : "reachable from the runner; if the runner reaches it only through a proxy, set https_proxy (and no_proxy) in the job's env"
+  return `Check that base-url is right and ${route}; on a slow link, raise timeout-seconds.`
+}
 
 /** Turns a final error of a Catalog request into a message that says what to do. */
 export function explainFailure(operation: CatalogOperation, error: unknown): Error {
@@ -36,7 +40,7 @@ function explain(operation: CatalogOperation, error: unknown): Error {
   if (error instanceof TransportError) {
     return new CatalogError(
       `${what(operation)} failed: ${error.message}`,
-      error.hint ?? NETWORK_HINT,
+      error.hint ?? networkHint(error.proxy),
       {
         cause: error
       }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { CreatedPaths } from '../../core/files/created-paths.js'
 import { ensureDestinationFolder } from '../../core/files/destination-folder.js'
 import { IntegrityError } from '../../core/files/errors.js'
+import { assertFreeSpace, type SpaceNeed } from '../../core/files/free-space.js'
 import { placeFile } from '../../core/files/place-file.js'
 import type { StagedEntry } from '../../core/files/tool-cache.js'
 import { formatBytes } from '../../core/format.js'
@@ -76,7 +77,14 @@ export async function downloadPackage(
     // once everything else succeeded (docs/decisions/0005-large-files-on-the-cache-and-extract-paths.md).
     if (cache && !ready.cacheHit)
       caching = stageInCache(cache, ready.tempPath, fileName, ready, request, scope)
-    if (request.extract) unpacked = await unpackBeside(ready.tempPath, finalPath, name, scope)
+    if (request.extract)
+      unpacked = await unpackBeside(
+        ready.tempPath,
+        finalPath,
+        name,
+        cacheNeeds(cache, ready, request),
+        scope
+      )
     // The copy reads the temporary file: it ends before that file takes its final name.
     const staged = await caching
 
@@ -153,11 +161,23 @@ function packageName(fileName: string, request: DownloadRequest): string {
   return `${JSON.stringify(fileName)} (item ${request.catalogId}, version ${request.version})`
 }
 
+/** The tool cache gets a copy of the package too: counted when it is on the same disk. */
+function cacheNeeds(
+  cache: PackageCache | undefined,
+  ready: ReadyPackage,
+  request: DownloadRequest
+): SpaceNeed[] {
+  if (!cache || ready.cacheHit) return []
+  const folder = cache.entryDir(request.catalogId, request.version)
+  return [{ folder, bytes: ready.size, what: "the package's copy in the tool cache" }]
+}
+
 /** Checks the package's entries and unpacks it into a staging folder beside its final path. */
 async function unpackBeside(
   packagePath: string,
   finalPath: string,
   name: string,
+  otherNeeds: SpaceNeed[],
   scope: CancelScope
 ): Promise<Unpacked> {
   const extractedPath = extractedFolderFor(finalPath)
@@ -165,6 +185,18 @@ async function unpackBeside(
   try {
     const plan = planExtraction(archive.entries, name)
     await assertSameFolder(extractedPath, plan, name)
+    const declared = plan.reduce((sum, { entry }) => sum + entry.uncompressedSize, 0)
+    await assertFreeSpace(
+      [
+        {
+          folder: path.dirname(extractedPath),
+          bytes: declared,
+          what: 'the files its entries declare'
+        },
+        ...otherNeeds
+      ],
+      `Unpacking the package ${name}`
+    )
     const folder = await unpackToStaging(archive, plan, extractedPath, name, scope)
     return { extractedPath, plan, folder }
   } finally {

@@ -1,10 +1,12 @@
 import { open } from 'node:fs/promises'
 import { PackageError } from '../../core/files/errors.js'
 import { MalformedArchiveError, UnsafeArchiveError } from '../../core/zip/errors.js'
-import { describeBody } from '../../core/http/describe-body.js'
+import { describeContent } from '../../core/files/describe-content.js'
 import { formatBytes } from '../../core/format.js'
 import { readZipEntries, startsLikeZip, type ZipEntry } from '../../core/zip/zip-archive.js'
 import { packageTypeOf, type PackageType } from './package-type.js'
+
+export { describeContent }
 
 const PREVIEW_BYTES = 4096
 
@@ -14,11 +16,16 @@ const PREVIEW_BYTES = 4096
  * HTML or JSON page from a proxy or portal, a truncated archive) throws a PackageError that shows
  * what arrived instead.
  */
-export async function checkPackage(filePath: string, contentType?: string): Promise<PackageType> {
+export async function checkPackage(
+  filePath: string,
+  contentType?: string,
+  proxy?: string
+): Promise<PackageType> {
   const preview = await readPreview(filePath)
   if (!startsLikeZip(preview.bytes)) {
     throw notAPackage(
-      `${describeContent(preview.bytes, contentType)} (${formatBytes(preview.size)})`
+      `${describeContent(preview.bytes, contentType)} (${formatBytes(preview.size)})`,
+      proxy
     )
   }
   let entries: ZipEntry[]
@@ -33,7 +40,8 @@ export async function checkPackage(filePath: string, contentType?: string): Prom
     }
     if (error instanceof UnsafeArchiveError) {
       throw notAPackage(
-        `${formatBytes(preview.size)} that start like a zip archive but are ${error.message}: a truncated or damaged package`
+        `${formatBytes(preview.size)} that start like a zip archive but are ${error.message}: a truncated or damaged package`,
+        proxy
       )
     }
     throw error
@@ -42,28 +50,15 @@ export async function checkPackage(filePath: string, contentType?: string): Prom
   return packageTypeOf(files)
 }
 
-function notAPackage(what: string): PackageError {
+function notAPackage(what: string, proxy: string | undefined): PackageError {
+  const instead = proxy
+    ? `The proxy ${proxy}, a portal or a sign-in page may have answered instead of the Catalog: ` +
+      "check base-url and the proxy's settings, then run the step again."
+    : 'A portal or sign-in page may have answered instead of the Catalog: check base-url, then run the step again.'
   return new PackageError(
     `The API answered 200, but not with a package: it sent ${what}.`,
-    'A package is a zip archive. A proxy, portal or sign-in page may have answered instead of the Catalog: ' +
-      'check base-url and the proxy settings of the runner, then run the step again.'
+    `A package is a zip archive. ${instead}`
   )
-}
-
-/** What the first bytes of a file are, for a person: a page's title, a JSON message, or bytes. */
-export function describeContent(bytes: Buffer, contentType?: string): string {
-  // A multi-byte character cut at the end of the preview is not a sign of binary data.
-  const text = bytes.toString('utf8').replace(/\ufffd+$/, '')
-  // Control characters other than tabs and line breaks, or bytes that are not UTF-8: binary.
-  const printable = !/[^\P{Cc}\t\n\r\f]/u.test(text) && !text.includes('\ufffd')
-  if (printable) {
-    const described = describeBody(text, contentType)
-    if (described.startsWith('an HTML page')) return described
-    const kind = /json/i.test(contentType ?? '') || /^\s*[[{]/.test(text) ? 'JSON' : 'text'
-    return `${kind}: "${described}"`
-  }
-  const hex = [...bytes.subarray(0, 8)].map(byte => byte.toString(16).padStart(2, '0')).join(' ')
-  return `binary data that is not a zip archive (it starts with ${hex})`
 }
 
 async function readPreview(filePath: string): Promise<{ bytes: Buffer; size: number }> {

@@ -1,4 +1,5 @@
 import { safeBaseName, trimName } from '../../core/files/file-name.js'
+import { withoutSecrets } from '../../core/secrets.js'
 import { extensionOf, type PackageType } from './package-type.js'
 
 const PACKAGE_EXTENSION = /\.(dmapp|dmprotocol|zip)$/i
@@ -25,6 +26,14 @@ export function packageFileName(
 
 /** A safe name without leading dots and without a package extension; '' when none is left. */
 function stemOf(raw: string): string {
+  // A name that was a secret and an extension keeps nothing of the server's: not even "dmapp".
+  const cut = withoutSecrets(raw)
+  if (
+    cut !== raw &&
+    PACKAGE_EXTENSION.test(cut) &&
+    stemOf(cut.replace(PACKAGE_EXTENSION, '')) === ''
+  )
+    return ''
   const safe = (safeBaseName(raw) ?? '').replace(/^[\s.]+/u, '')
   return trimName(safe.replace(PACKAGE_EXTENSION, ''))
 }
