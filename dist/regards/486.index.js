@@ -2239,7 +2239,9 @@ async function fetchFile(file, label, folder, context) {
                 }
                 return saveBodyToTempFile(message, folder, context.timeoutMs, context.scope, {
                     algorithms: algorithmsFor(file),
-                    clock: context.clock
+                    clock: context.clock,
+                    // A file may not decode to more than the catalog's size for it (a decompression bomb).
+                    decoded: { size: file.size ?? undefined, kind: 'the file' }
                 });
             }
         };

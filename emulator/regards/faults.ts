@@ -44,6 +44,7 @@ export type RegardsFault = { match?: RegardsRoute } & (
   | Shared<'filename'>
   | Shared<'encode'>
   | Shared<'truncate'>
+  | Shared<'encoded-bomb'>
   /** The success answer with one byte changed (at `offset`, default the middle). */
   | { type: 'wrong-bytes'; offset?: number }
   /** A firewall's "Request Rejected" HTML page, with status 200 unless told. */
@@ -55,7 +56,16 @@ export type RegardsFault = { match?: RegardsRoute } & (
 /** Faults that change how a success answer's body goes out. */
 export type BodyFault = Extract<
   RegardsFault,
-  { type: 'reset-mid-body' | 'short-body' | 'stall' | 'encode' | 'truncate' | 'wrong-bytes' }
+  {
+    type:
+      | 'reset-mid-body'
+      | 'short-body'
+      | 'stall'
+      | 'encode'
+      | 'truncate'
+      | 'wrong-bytes'
+      | 'encoded-bomb'
+  }
 >
 
 const BODY_FAULTS = new Set<string>([
@@ -64,7 +74,8 @@ const BODY_FAULTS = new Set<string>([
   'stall',
   'encode',
   'truncate',
-  'wrong-bytes'
+  'wrong-bytes',
+  'encoded-bomb'
 ])
 
 export function isBodyFault(fault: RegardsFault | undefined): fault is BodyFault {
@@ -109,6 +120,18 @@ export async function writeStreamed(
 ): Promise<void> {
   const size = contentSize(answer.content)
   const headers = { ...answer.headers }
+  if (fault?.type === 'encoded-bomb') {
+    // Instead of the file: that many spaces, gzip-encoded (a small body that decodes to a lot).
+    res.writeHead(answer.status, { ...headers, 'Content-Encoding': 'gzip' })
+    if (answer.headOnly) return void res.end()
+    const spaces = Buffer.alloc(Math.min(fault.bytes, 1024 * 1024), ' ')
+    const chunks = function* () {
+      for (let left = fault.bytes; left > 0; left -= spaces.length)
+        yield spaces.subarray(0, Math.min(left, spaces.length))
+    }
+    await pipeline([Readable.from(chunks()), zlib.createGzip(), res]).catch(() => undefined)
+    return
+  }
   if (fault?.type === 'encode') {
     const [label, encoder] = ENCODERS[fault.encoding] ?? [fault.encoding, undefined]
     headers['Content-Encoding'] = label

@@ -54,7 +54,9 @@ export async function fetchFile(
         }
         return saveBodyToTempFile(message, folder, context.timeoutMs, context.scope, {
           algorithms: algorithmsFor(file),
-          clock: context.clock
+          clock: context.clock,
+          // A file may not decode to more than the catalog's size for it (a decompression bomb).
+          decoded: { size: file.size ?? undefined, kind: 'the file' }
         })
       }
     }

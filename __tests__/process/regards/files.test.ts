@@ -137,6 +137,21 @@ describe('where the files go', () => {
   })
 })
 
+describe('a body that decodes to more than the file', () => {
+  it('refuses it past the catalog size while it streams, naming the file, keeping nothing', async () => {
+    regards.script({ type: 'encoded-bomb', bytes: 8 * 1024 * 1024, match: 'download' })
+    const run = await runRegards(regards, { ...exploit, products: PRODUCTS.online })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain('DATA-06-20220613-2390.nc')
+    // 8 MiB is below what the ratio rule lets through: the catalog's size is what stops it.
+    expect(run.errors[0]).toContain('decodes to more than the 64.1 KiB the file is known to have')
+    expect(listFiles(run.dirs.workspace).filter(name => !name.endsWith('/'))).toEqual([])
+    expect(listFiles(run.dirs.toolCache)).toEqual([])
+    expect(downloads()).toHaveLength(1)
+  })
+})
+
 describe('what is kept, and what is not asked again', () => {
   it('keeps a file already in place with the catalog’s checksum: a cache hit, no request', async () => {
     const dirs = makeRunnerDirs()
