@@ -47,6 +47,12 @@ async function unpack(scope = new CancelScope()) {
     opened.push(entry.name)
     return openEntry(entry)
   })
+  // Small entries are read whole (small-entries.ts): through the archive's reader all the same.
+  const readSmallEntry = archive.readSmallEntry.bind(archive)
+  jest.spyOn(archive, 'readSmallEntry').mockImplementation(entry => {
+    opened.push(entry.name)
+    return readSmallEntry(entry)
+  })
   try {
     const plan = planExtraction(archive.entries, NAME)
     const folder = await unpackToStaging(archive, plan, path.join(work, NAME), NAME, scope)
@@ -65,7 +71,7 @@ async function damageBigEntry(): Promise<void> {
 }
 
 describe('unpacking a large stored entry', () => {
-  it('copies it without a stream, to the same bytes; the others go through the stream', async () => {
+  it('copies it without a stream, to the same bytes; the others go through the archive reader', async () => {
     const { folder, opened } = await unpack()
     // Buffer.equals: jest's toEqual compares a Buffer byte by byte, far too slowly for MiBs.
     const same = async (name: string, data: Buffer) =>
