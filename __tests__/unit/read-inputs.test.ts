@@ -3,7 +3,11 @@ import { describe, it, expect, jest, beforeEach } from '@jest/globals'
 const given = new Map<string, string>()
 const getInput = jest.fn((name: string) => given.get(name) ?? '')
 
-jest.unstable_mockModule('../../src/core/step/workflow-commands.js', () => ({ getInput }))
+// The rest of the module is not needed here; masking (through secrets.ts) only has to exist.
+jest.unstable_mockModule('../../src/core/step/workflow-commands.js', () => ({
+  getInput,
+  setSecret: jest.fn()
+}))
 
 const { readInputs } = await import('../../src/dataminer/inputs/read-inputs.js')
 const { INPUT_NAMES } = await import('../../src/dataminer/inputs/schema.js')

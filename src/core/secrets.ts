@@ -4,7 +4,7 @@
 // (core/step/log.ts). The secrets belong to one run: they are held in its async context, so
 // nothing of one run (or test) is left for the next.
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { issue } from './step/command.js'
+import { setSecret } from './step/workflow-commands.js'
 
 /** The secrets of one withSecrets() scope, and those of the scopes around it. */
 interface SecretScope {
@@ -34,7 +34,7 @@ export function addSecret(value: string): void {
   if (!scope) throw new Error('addSecret() is called outside withSecrets(): nothing would hide it')
   while (scope.parent) scope = scope.parent
   scope.values.add(value)
-  issue('add-mask', value)
+  setSecret(value)
 }
 
 /**
