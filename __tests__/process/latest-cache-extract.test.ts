@@ -219,6 +219,11 @@ describe('extract (process level)', () => {
       'Description.txt'
     ])
     expect(readFileSync(path.join(folder, 'Description.txt'), 'utf8')).toContain('1.0.0.9')
+    const unpackedBytes = listFiles(folder).reduce(
+      (sum, name) => sum + readFileSync(path.join(folder, name)).length,
+      0
+    )
+    expect(run.stdout).toContain(`Unpacked 3 file(s), ${unpackedBytes} B, into ${folder}.`)
     expectNoKeyLeak(run)
   })
 

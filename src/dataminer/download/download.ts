@@ -102,7 +102,7 @@ export async function downloadPackage(
       if (placed === 'created') created.add(target)
       log.info(
         placed === 'created'
-          ? `Unpacked ${folder.files} file(s) into ${target}.`
+          ? `Unpacked ${folder.files} file(s), ${formatBytes(folder.bytes)}, into ${target}.`
           : `${target} already held exactly the package's files; kept it.`
       )
     }
