@@ -78,8 +78,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:async_hooks"
 const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-// EXTERNAL MODULE: ./src/core/step/command.ts
-var command = __nccwpck_require__(231);
+// EXTERNAL MODULE: ./src/core/step/workflow-commands.ts + 1 modules
+var workflow_commands = __nccwpck_require__(15);
 ;// CONCATENATED MODULE: ./src/core/secrets.ts
 // Values that must never appear in anything the action writes: logs are masked by the runner
 // after add-mask, but outputs, the step summary and error texts built from server answers are
@@ -111,7 +111,7 @@ function addSecret(value) {
     while (scope.parent)
         scope = scope.parent;
     scope.values.add(value);
-    (0,command/* issue */.s)('add-mask', value);
+    (0,workflow_commands/* setSecret */.Pq)(value);
 }
 /**
  * The run's secrets as they may appear in a text: as given and percent-encoded (in an address or
@@ -188,24 +188,6 @@ function bindToRun(fn) {
 
 /***/ }),
 
-/***/ 231:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   s: () => (/* binding */ issue)
-/* harmony export */ });
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-
-/** Writes a workflow command (`::name::message`), escaped as @actions/core 3 escapes it. */
-function issue(command, message) {
-    const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-    process.stdout.write(`::${command}::${escaped}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
-}
-
-
-/***/ }),
-
 /***/ 995:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -274,12 +256,79 @@ function exitWhenDone({ cancelled }) {
 
 /***/ }),
 
+/***/ 15:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ debug),
+  V4: () => (/* binding */ getInput),
+  pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
+  C1: () => (/* binding */ setFailed),
+  Pq: () => (/* binding */ setSecret),
+  $e: () => (/* binding */ warning)
+});
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+// EXTERNAL MODULE: ./src/core/secrets.ts + 1 modules
+var secrets = __nccwpck_require__(704);
+;// CONCATENATED MODULE: ./src/core/step/command.ts
+
+/** Writes a workflow command (`::name::message`), escaped as @actions/core 3 escapes it. */
+function issue(command, message) {
+    const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    process.stdout.write(`::${command}::${escaped}${external_node_os_.EOL}`);
+}
+
+;// CONCATENATED MODULE: ./src/core/step/workflow-commands.ts
+// The few runner interactions the action needs before it knows its inputs are valid: reading an
+// input, masking the key, a warning, the step's error. @actions/core does the same, but loading it
+// loads its OIDC client and through it @actions/http-client (and, outside the bundle, undici): a
+// step that only rejects an input would spend time and memory loading code it never runs. So these
+// are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
+// @actions/core (an action's work, loaded once its inputs are valid: src/dataminer/perform.ts).
+// Every line written here is redacted, as core/step/log.ts's are: whatever a caller passes.
+
+
+
+/** An input as @actions/core's getInput reads it: INPUT_<NAME>, trimmed; '' when not given. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/** Tells the runner to hide `value` in every log line from now on. */
+function setSecret(value) {
+    issue('add-mask', value);
+}
+function info(message) {
+    process.stdout.write((0,secrets/* redact */.E$)(message) + external_node_os_.EOL);
+}
+function warning(message) {
+    issue('warning', (0,secrets/* redact */.E$)(message));
+}
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+function debug(message) {
+    issue('debug', (0,secrets/* redact */.E$)(message));
+}
+/** The step's error annotation; the step fails with exit code 1. */
+function setFailed(message) {
+    process.exitCode = 1;
+    issue('error', (0,secrets/* redact */.E$)(message));
+}
+
+
+/***/ }),
+
 /***/ 327:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_step_exit_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(184);
-/* harmony import */ var _dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(553);
+/* harmony import */ var _dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(249);
 
 
 (0,_core_step_exit_js__WEBPACK_IMPORTED_MODULE_1__/* .exitWhenDone */ .l)(await (0,_dataminer_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)());
@@ -551,7 +600,7 @@ class DeployFailedError extends _core_step_errors_js__WEBPACK_IMPORTED_MODULE_0_
 
 /***/ }),
 
-/***/ 553:
+/***/ 249:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -641,45 +690,8 @@ class CancelScope {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/step/command.ts
-var command = __nccwpck_require__(231);
-;// CONCATENATED MODULE: ./src/core/step/workflow-commands.ts
-// The few runner interactions the action needs before it knows its inputs are valid: reading an
-// input, masking the key, a warning, the step's error. @actions/core does the same, but loading it
-// loads its OIDC client and through it @actions/http-client (and, outside the bundle, undici): a
-// step that only rejects an input would spend time and memory loading code it never runs. So these
-// are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
-// @actions/core (an action's work, loaded once its inputs are valid: src/dataminer/perform.ts).
-// Every line written here is redacted, as core/step/log.ts's are: whatever a caller passes.
-
-
-
-/** An input as @actions/core's getInput reads it: INPUT_<NAME>, trimmed; '' when not given. */
-function getInput(name) {
-    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-/** Tells the runner to hide `value` in every log line from now on. */
-function setSecret(value) {
-    issue('add-mask', value);
-}
-function info(message) {
-    process.stdout.write((0,secrets/* redact */.E$)(message) + external_node_os_.EOL);
-}
-function workflow_commands_warning(message) {
-    (0,command/* issue */.s)('warning', (0,secrets/* redact */.E$)(message));
-}
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-function debug(message) {
-    (0,command/* issue */.s)('debug', (0,secrets/* redact */.E$)(message));
-}
-/** The step's error annotation; the step fails with exit code 1. */
-function setFailed(message) {
-    process.exitCode = 1;
-    (0,command/* issue */.s)('error', (0,secrets/* redact */.E$)(message));
-}
-
+// EXTERNAL MODULE: ./src/core/step/workflow-commands.ts + 1 modules
+var workflow_commands = __nccwpck_require__(15);
 ;// CONCATENATED MODULE: ./src/core/step/failure-report.ts
 
 
@@ -693,9 +705,9 @@ class FailureReport {
         this.reported = true;
         const hint = error instanceof errors/* ActionError */.lZ && error.hint ? `\n${error.hint}` : '';
         // Only in debug: reading the stack is what costs the time of mapping it to the source.
-        if (isDebug() && error.stack)
-            debug((0,secrets/* redact */.E$)(error.stack));
-        setFailed((0,secrets/* redact */.E$)(`${error.message}${hint}`));
+        if (workflow_commands/* isDebug */._o() && error.stack)
+            workflow_commands/* debug */.Yz((0,secrets/* redact */.E$)(error.stack));
+        workflow_commands/* setFailed */.C1((0,secrets/* redact */.E$)(`${error.message}${hint}`));
     }
 }
 
@@ -721,7 +733,7 @@ function handleSignals(scope, failure) {
     const onSignal = (0,secrets/* bindToRun */._u)((signal) => {
         if (scope.cancelled)
             return exitNow(signal);
-        info(`${signal} received: stopping, and removing what this step has begun to write.`);
+        workflow_commands/* info */.pq(`${signal} received: stopping, and removing what this step has begun to write.`);
         scope.cancel(signal);
         deadline = setTimeout(() => exitNow(signal), CANCEL_GRACE_MS);
     });
@@ -750,7 +762,7 @@ function runStep(step) {
     return (0,secrets/* withSecrets */.a9)([], () => {
         // Masked before anything else can print it, even an input error.
         for (const name of step.secretInputs)
-            (0,secrets/* addSecret */.Ck)(getInput(name));
+            (0,secrets/* addSecret */.Ck)(workflow_commands/* getInput */.V4(name));
         return lifecycle(step);
     });
 }
@@ -771,7 +783,7 @@ async function lifecycle(step) {
     }
     if (scope.cancelled)
         scope.removeAllNow();
-    await appendStepSummary(() => step.summary(error)).catch(problem => debug(`No step summary: ${(0,errors/* toError */.iT)(problem).message}`));
+    await appendStepSummary(() => step.summary(error)).catch(problem => workflow_commands/* debug */.Yz(`No step summary: ${(0,errors/* toError */.iT)(problem).message}`));
     return { cancelled: scope.cancelled };
 }
 
@@ -10338,7 +10350,7 @@ function quoteUrl(value) {
     return quote(String(value).replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1***@'));
 }
 /** A custom zod issue with `message` about `input`. */
-function fields_issue(message, input) {
+function issue(message, input) {
     return { code: 'custom', message, input };
 }
 /** A workflow passes an input it was not given as ''; treat that (or blanks) as not given. */
@@ -10360,7 +10372,7 @@ const baseUrl = schemas_string().transform((text, ctx) => {
         url = new URL(text);
     }
     catch {
-        ctx.addIssue(fields_issue(`${quoteUrl(text)} is not an absolute http:// or https:// URL`, text));
+        ctx.addIssue(issue(`${quoteUrl(text)} is not an absolute http:// or https:// URL`, text));
         return NEVER;
     }
     const problems = [];
@@ -10374,7 +10386,7 @@ const baseUrl = schemas_string().transform((text, ctx) => {
         problems.push(`${quoteUrl(text)} has a query or fragment; give the API root only`);
     }
     for (const problem of problems)
-        ctx.addIssue(fields_issue(problem, text));
+        ctx.addIssue(issue(problem, text));
     if (problems.length > 0)
         return NEVER;
     // `https://host/ns//` and `https://host/ns` both mean the API root /ns/.
@@ -10387,7 +10399,7 @@ function fields_integer(min, max) {
         const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
         if (value >= min && value <= max)
             return value;
-        ctx.addIssue(fields_issue(`${quote(text)} is not a whole number from ${min} to ${max}`, text));
+        ctx.addIssue(issue(`${quote(text)} is not a whole number from ${min} to ${max}`, text));
         return NEVER;
     });
 }
@@ -10462,7 +10474,7 @@ function versionInput(text, ctx) {
     // A typo of a range is refused rather than sent as an exact version: no one registers a
     // version like `1..x` or `1.x.2`, and sending it would spend a rate-limited request on a 404.
     if ((0,version_order/* isMalformedRange */.B9)(text)) {
-        ctx.addIssue(fields_issue(`${quote(text)} looks like a range but is not one: a range is one or more numbers ` +
+        ctx.addIssue(issue(`${quote(text)} looks like a range but is not one: a range is one or more numbers ` +
             'followed by .x, .X or .* (1.0.0.x, 2.x)', text));
         return NEVER;
     }
@@ -10633,7 +10645,7 @@ function parseInputs(raw) {
 
 /** Reads every declared input of the step and validates them all; throws InputError. */
 function readInputs() {
-    return parseInputs(Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)])));
+    return parseInputs(Object.fromEntries(INPUT_NAMES.map(name => [name, (0,workflow_commands/* getInput */.V4)(name)])));
 }
 
 // EXTERNAL MODULE: ./src/dataminer/errors.ts
@@ -10681,14 +10693,14 @@ function renderSummary(report) {
     const rows = [
         ...itemRows(report),
         ...downloadRows(report.download),
-        ...requestRows(report.budget)
+        ...requestRows(report.requests)
     ];
     if (rows.length)
         parts.push(table(['Item', 'Value'], rows));
     if (report.deployments?.length)
         parts.push(...deployments(report.deployments));
-    if (report.budget?.waits.length)
-        parts.push(waits(report.budget));
+    if (report.requests?.waits.length)
+        parts.push(waits(report.requests));
     return parts.join(external_node_os_.EOL);
 }
 function heading(report) {
@@ -10744,12 +10756,15 @@ function downloadRows(result) {
     return rows;
 }
 // Labelled with the outputs they equal, so the two never seem to disagree.
-function requestRows(budget) {
-    if (!budget)
+function requestRows(requests) {
+    if (!requests)
         return [];
     return [
-        ['HTTP requests sent, retries included (<code>attempts</code>)', String(budget.requests)],
-        ['Waited between attempts (<code>waited-seconds</code>)', (0,format/* formatDuration */.a3)(budget.totalWaitedMs)]
+        ['HTTP requests sent, retries included (<code>attempts</code>)', String(requests.requests)],
+        [
+            'Waited between attempts (<code>waited-seconds</code>)',
+            (0,format/* formatDuration */.a3)(requests.totalWaitedMs)
+        ]
     ];
 }
 function deployments(results) {
@@ -10775,9 +10790,9 @@ function deployments(results) {
     }
     return parts;
 }
-function waits(budget) {
-    const items = budget.waits.map(w => `${html_text(w.label)}, attempt ${w.attempt}: ${html_text(w.reason)}; waited ${(0,format/* formatDuration */.a3)(w.ms)}`);
-    return `<details><summary>Waits (${budget.waits.length})</summary>${list(items)}</details>`;
+function waits(requests) {
+    const items = requests.waits.map(w => `${html_text(w.label)}, attempt ${w.attempt}: ${html_text(w.reason)}; waited ${(0,format/* formatDuration */.a3)(w.ms)}`);
+    return `<details><summary>Waits (${requests.waits.length})</summary>${list(items)}</details>`;
 }
 
 ;// CONCATENATED MODULE: ./src/dataminer/run.ts
@@ -10794,11 +10809,11 @@ function run(dependencies = {}) {
         work: async (scope) => {
             const settings = readInputs();
             for (const warning of settings.warnings)
-                workflow_commands_warning((0,secrets/* redact */.E$)(warning));
+                workflow_commands/* warning */.$e((0,secrets/* redact */.E$)(warning));
             report.operation = settings.operation;
             report.catalogId = settings.catalogId;
             report.requestedVersion = settings.version;
-            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(40)]).then(__nccwpck_require__.bind(__nccwpck_require__, 460));
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(963)]).then(__nccwpck_require__.bind(__nccwpck_require__, 431));
             await perform(settings, report, scope, dependencies);
         },
         summary: error => renderSummary({ ...report, error })

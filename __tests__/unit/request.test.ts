@@ -8,6 +8,7 @@ jest.unstable_mockModule('@actions/core', () => core)
 
 const { ApiRequester, API_KEY_HEADER } = await import('../../src/dataminer/catalog/requester.js')
 const { StepBudget } = await import('../../src/core/http/step-budget.js')
+const { RequestLog } = await import('../../src/core/http/request-log.js')
 const { HttpStatusError, RateLimitError, RedirectError, TransportError } =
   await import('../../src/core/http/errors.js')
 const { ActionError } = await import('../../src/core/step/errors.js')
@@ -93,12 +94,14 @@ function setup(
 ) {
   const clock = new FakeClock()
   const budget = new StepBudget((options.maxWaitSeconds ?? 300) * 1000)
+  const requests = new RequestLog()
   const requester = new ApiRequester({
     baseUrl,
     apiKey: KEY,
     maxAttempts: options.maxAttempts ?? 5,
     timeoutMs: options.timeoutMs ?? 5000,
     budget,
+    log: requests,
     clock,
     transport: options.transport,
     signal: options.signal
@@ -111,7 +114,7 @@ function setup(
       changesState,
       read: response => readText(response, 5000)
     })
-  return { clock, budget, get }
+  return { clock, budget, requests, get }
 }
 
 describe('ApiRequester', () => {
@@ -128,12 +131,12 @@ describe('ApiRequester', () => {
 
   it('waits as long as Retry-After says in seconds, then succeeds', async () => {
     api.handlers.push(reply(429, 'slow down', { 'Retry-After': '2' }), reply(200, 'ok'))
-    const { get, clock, budget } = setup()
+    const { get, clock, budget, requests } = setup()
     const answer = await get()
     expect(answer.attempts).toBe(2)
     expect(clock.sleeps).toEqual([2000])
     expect(budget.totalWaitedMs).toBe(2000)
-    expect(budget.requests).toBe(2)
+    expect(requests.requests).toBe(2)
     expect(core.infoLines().join('\n')).toMatch(
       /attempt 1 of 5 was rejected by the rate limit \(HTTP 429/
     )
@@ -281,6 +284,7 @@ describe('ApiRequester', () => {
       maxAttempts: 3,
       timeoutMs: 2000,
       budget: new StepBudget(300_000),
+      log: new RequestLog(),
       clock
     })
     const error = await requester

@@ -2546,8 +2546,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:async_hooks"
 const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-// EXTERNAL MODULE: ./src/core/step/command.ts
-var command = __nccwpck_require__(231);
+// EXTERNAL MODULE: ./src/core/step/workflow-commands.ts + 1 modules
+var workflow_commands = __nccwpck_require__(15);
 ;// CONCATENATED MODULE: ./src/core/secrets.ts
 // Values that must never appear in anything the action writes: logs are masked by the runner
 // after add-mask, but outputs, the step summary and error texts built from server answers are
@@ -2579,7 +2579,7 @@ function addSecret(value) {
     while (scope.parent)
         scope = scope.parent;
     scope.values.add(value);
-    (0,command/* issue */.s)('add-mask', value);
+    (0,workflow_commands/* setSecret */.Pq)(value);
 }
 /**
  * The run's secrets as they may appear in a text: as given and percent-encoded (in an address or
@@ -2656,24 +2656,6 @@ function bindToRun(fn) {
 
 /***/ }),
 
-/***/ 231:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   s: () => (/* binding */ issue)
-/* harmony export */ });
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-
-/** Writes a workflow command (`::name::message`), escaped as @actions/core 3 escapes it. */
-function issue(command, message) {
-    const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-    process.stdout.write(`::${command}::${escaped}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
-}
-
-
-/***/ }),
-
 /***/ 995:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -2742,12 +2724,80 @@ function exitWhenDone({ cancelled }) {
 
 /***/ }),
 
+/***/ 15:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ debug),
+  V4: () => (/* binding */ getInput),
+  pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
+  C1: () => (/* binding */ setFailed),
+  Pq: () => (/* binding */ setSecret)
+});
+
+// UNUSED EXPORTS: warning
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+// EXTERNAL MODULE: ./src/core/secrets.ts + 1 modules
+var secrets = __nccwpck_require__(704);
+;// CONCATENATED MODULE: ./src/core/step/command.ts
+
+/** Writes a workflow command (`::name::message`), escaped as @actions/core 3 escapes it. */
+function command_issue(command, message) {
+    const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    process.stdout.write(`::${command}::${escaped}${external_node_os_.EOL}`);
+}
+
+;// CONCATENATED MODULE: ./src/core/step/workflow-commands.ts
+// The few runner interactions the action needs before it knows its inputs are valid: reading an
+// input, masking the key, a warning, the step's error. @actions/core does the same, but loading it
+// loads its OIDC client and through it @actions/http-client (and, outside the bundle, undici): a
+// step that only rejects an input would spend time and memory loading code it never runs. So these
+// are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
+// @actions/core (an action's work, loaded once its inputs are valid: src/dataminer/perform.ts).
+// Every line written here is redacted, as core/step/log.ts's are: whatever a caller passes.
+
+
+
+/** An input as @actions/core's getInput reads it: INPUT_<NAME>, trimmed; '' when not given. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/** Tells the runner to hide `value` in every log line from now on. */
+function setSecret(value) {
+    command_issue('add-mask', value);
+}
+function info(message) {
+    process.stdout.write((0,secrets/* redact */.E$)(message) + external_node_os_.EOL);
+}
+function warning(message) {
+    issue('warning', redact(message));
+}
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+function debug(message) {
+    command_issue('debug', (0,secrets/* redact */.E$)(message));
+}
+/** The step's error annotation; the step fails with exit code 1. */
+function setFailed(message) {
+    process.exitCode = 1;
+    command_issue('error', (0,secrets/* redact */.E$)(message));
+}
+
+
+/***/ }),
+
 /***/ 430:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_step_exit_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(184);
-/* harmony import */ var _regards_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(742);
+/* harmony import */ var _regards_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(904);
 
 
 (0,_core_step_exit_js__WEBPACK_IMPORTED_MODULE_1__/* .exitWhenDone */ .l)(await (0,_regards_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)());
@@ -2757,7 +2807,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 742:
+/***/ 904:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2847,45 +2897,8 @@ class CancelScope {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/step/command.ts
-var command = __nccwpck_require__(231);
-;// CONCATENATED MODULE: ./src/core/step/workflow-commands.ts
-// The few runner interactions the action needs before it knows its inputs are valid: reading an
-// input, masking the key, a warning, the step's error. @actions/core does the same, but loading it
-// loads its OIDC client and through it @actions/http-client (and, outside the bundle, undici): a
-// step that only rejects an input would spend time and memory loading code it never runs. So these
-// are written here, exactly as @actions/core 3 writes them, and everything after the inputs uses
-// @actions/core (an action's work, loaded once its inputs are valid: src/dataminer/perform.ts).
-// Every line written here is redacted, as core/step/log.ts's are: whatever a caller passes.
-
-
-
-/** An input as @actions/core's getInput reads it: INPUT_<NAME>, trimmed; '' when not given. */
-function getInput(name) {
-    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-/** Tells the runner to hide `value` in every log line from now on. */
-function setSecret(value) {
-    issue('add-mask', value);
-}
-function info(message) {
-    process.stdout.write((0,secrets/* redact */.E$)(message) + external_node_os_.EOL);
-}
-function warning(message) {
-    issue('warning', redact(message));
-}
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-function debug(message) {
-    (0,command/* issue */.s)('debug', (0,secrets/* redact */.E$)(message));
-}
-/** The step's error annotation; the step fails with exit code 1. */
-function setFailed(message) {
-    process.exitCode = 1;
-    (0,command/* issue */.s)('error', (0,secrets/* redact */.E$)(message));
-}
-
+// EXTERNAL MODULE: ./src/core/step/workflow-commands.ts + 1 modules
+var workflow_commands = __nccwpck_require__(15);
 ;// CONCATENATED MODULE: ./src/core/step/failure-report.ts
 
 
@@ -2899,9 +2912,9 @@ class FailureReport {
         this.reported = true;
         const hint = error instanceof errors/* ActionError */.lZ && error.hint ? `\n${error.hint}` : '';
         // Only in debug: reading the stack is what costs the time of mapping it to the source.
-        if (isDebug() && error.stack)
-            debug((0,secrets/* redact */.E$)(error.stack));
-        setFailed((0,secrets/* redact */.E$)(`${error.message}${hint}`));
+        if (workflow_commands/* isDebug */._o() && error.stack)
+            workflow_commands/* debug */.Yz((0,secrets/* redact */.E$)(error.stack));
+        workflow_commands/* setFailed */.C1((0,secrets/* redact */.E$)(`${error.message}${hint}`));
     }
 }
 
@@ -2927,7 +2940,7 @@ function handleSignals(scope, failure) {
     const onSignal = (0,secrets/* bindToRun */._u)((signal) => {
         if (scope.cancelled)
             return exitNow(signal);
-        info(`${signal} received: stopping, and removing what this step has begun to write.`);
+        workflow_commands/* info */.pq(`${signal} received: stopping, and removing what this step has begun to write.`);
         scope.cancel(signal);
         deadline = setTimeout(() => exitNow(signal), CANCEL_GRACE_MS);
     });
@@ -2956,7 +2969,7 @@ function runStep(step) {
     return (0,secrets/* withSecrets */.a9)([], () => {
         // Masked before anything else can print it, even an input error.
         for (const name of step.secretInputs)
-            (0,secrets/* addSecret */.Ck)(getInput(name));
+            (0,secrets/* addSecret */.Ck)(workflow_commands/* getInput */.V4(name));
         return lifecycle(step);
     });
 }
@@ -2977,7 +2990,7 @@ async function lifecycle(step) {
     }
     if (scope.cancelled)
         scope.removeAllNow();
-    await appendStepSummary(() => step.summary(error)).catch(problem => debug(`No step summary: ${(0,errors/* toError */.iT)(problem).message}`));
+    await appendStepSummary(() => step.summary(error)).catch(problem => workflow_commands/* debug */.Yz(`No step summary: ${(0,errors/* toError */.iT)(problem).message}`));
     return { cancelled: scope.cancelled };
 }
 
@@ -12540,7 +12553,7 @@ function quoteUrl(value) {
     return quote(String(value).replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1***@'));
 }
 /** A custom zod issue with `message` about `input`. */
-function fields_issue(message, input) {
+function issue(message, input) {
     return { code: 'custom', message, input };
 }
 /** A workflow passes an input it was not given as ''; treat that (or blanks) as not given. */
@@ -12562,7 +12575,7 @@ const baseUrl = schemas_string().transform((text, ctx) => {
         url = new URL(text);
     }
     catch {
-        ctx.addIssue(fields_issue(`${quoteUrl(text)} is not an absolute http:// or https:// URL`, text));
+        ctx.addIssue(issue(`${quoteUrl(text)} is not an absolute http:// or https:// URL`, text));
         return NEVER;
     }
     const problems = [];
@@ -12576,7 +12589,7 @@ const baseUrl = schemas_string().transform((text, ctx) => {
         problems.push(`${quoteUrl(text)} has a query or fragment; give the API root only`);
     }
     for (const problem of problems)
-        ctx.addIssue(fields_issue(problem, text));
+        ctx.addIssue(issue(problem, text));
     if (problems.length > 0)
         return NEVER;
     // `https://host/ns//` and `https://host/ns` both mean the API root /ns/.
@@ -12589,7 +12602,7 @@ function fields_integer(min, max) {
         const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
         if (value >= min && value <= max)
             return value;
-        ctx.addIssue(fields_issue(`${quote(text)} is not a whole number from ${min} to ${max}`, text));
+        ctx.addIssue(issue(`${quote(text)} is not a whole number from ${min} to ${max}`, text));
         return NEVER;
     });
 }
@@ -12672,7 +12685,7 @@ function parsed(parse, errorClass) {
         catch (error) {
             if (!(error instanceof errorClass))
                 throw error;
-            ctx.addIssue(fields_issue(error.message.replace(/^[a-z-]+ /, ''), value));
+            ctx.addIssue(issue(error.message.replace(/^[a-z-]+ /, ''), value));
             return NEVER;
         }
     });
@@ -12681,7 +12694,7 @@ const positiveMinutes = schemas_string().transform((value, ctx) => {
     const minutes = /^\d+(\.\d+)?$|^\.\d+$/.test(value) ? Number(value) : Number.NaN;
     if (minutes > 0 && minutes <= 7 * 24 * 60)
         return Math.round(minutes * 60_000);
-    ctx.addIssue(fields_issue(`${quote(value)} is not a positive number of minutes (up to 10080)`, value));
+    ctx.addIssue(issue(`${quote(value)} is not a positive number of minutes (up to 10080)`, value));
     return NEVER;
 });
 const client = schemas_string().refine(value => /^[^:\s]+:\S*$/.test(value), {
@@ -12697,7 +12710,7 @@ const inputsSchema = object({
         catch (error) {
             if (!(error instanceof urls/* GatewayUrlError */.WM))
                 throw error;
-            ctx.addIssue(fields_issue(`${quoteUrl(value)} is not an http:// or https:// gateway root`, value));
+            ctx.addIssue(issue(`${quoteUrl(value)} is not an http:// or https:// gateway root`, value));
             return NEVER;
         }
     })),
@@ -12810,7 +12823,7 @@ function parseInputs(raw) {
 
 /** Reads every declared input of the step and validates them all; throws InputError. */
 function readInputs() {
-    return parseInputs(Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)])));
+    return parseInputs(Object.fromEntries(INPUT_NAMES.map(name => [name, (0,workflow_commands/* getInput */.V4)(name)])));
 }
 
 ;// CONCATENATED MODULE: ./src/core/summary/html.ts
@@ -12876,8 +12889,8 @@ function renderSummary(report) {
                 : `${report.restorer.polls} poll(s), ${(0,format/* formatDuration */.a3)(report.restorer.waitedMs)}`)
         ]);
     }
-    if (report.budget) {
-        rows.push(['Requests', html_text(report.budget.requests)], ['Time waiting between attempts', html_text((0,format/* formatDuration */.a3)(report.budget.totalWaitedMs))]);
+    if (report.requests) {
+        rows.push(['Requests', html_text(report.requests.requests)], ['Time waiting between attempts', html_text((0,format/* formatDuration */.a3)(report.requests.totalWaitedMs))]);
     }
     if (rows.length)
         parts.push(table(['Item', 'Value'], rows));
@@ -12908,8 +12921,8 @@ function renderSummary(report) {
             ])
         ]));
     }
-    if (report.budget?.waits.length) {
-        parts.push('<h3>Waits</h3>', list(report.budget.waits.map(wait => html_text(`${wait.label}, attempt ${wait.attempt}: ${wait.reason}; waited ${(0,format/* formatDuration */.a3)(wait.ms)}`))));
+    if (report.requests?.waits.length) {
+        parts.push('<h3>Waits</h3>', list(report.requests.waits.map(wait => html_text(`${wait.label}, attempt ${wait.attempt}: ${wait.reason}; waited ${(0,format/* formatDuration */.a3)(wait.ms)}`))));
     }
     return parts.join(external_node_os_.EOL);
 }
@@ -12931,7 +12944,7 @@ function run(dependencies = {}) {
         secretInputs: ['password', 'token'],
         work: async (scope) => {
             // A client other than REGARDS's default is a deployment's own secret.
-            const client = getInput('client');
+            const client = workflow_commands/* getInput */.V4('client');
             if (client && client !== DEFAULT_CLIENT) {
                 (0,secrets/* addSecret */.Ck)(client);
                 (0,secrets/* addSecret */.Ck)(Buffer.from(client).toString('base64'));
@@ -12948,7 +12961,7 @@ function run(dependencies = {}) {
                     : settings.credentials.kind === 'token'
                         ? 'the token given'
                         : 'public access';
-            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(486)]).then(__nccwpck_require__.bind(__nccwpck_require__, 786));
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(658)]).then(__nccwpck_require__.bind(__nccwpck_require__, 382));
             await perform(settings, report, scope, dependencies);
         },
         summary: error => renderSummary({ ...report, error })

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { SystemDeployment } from './deploy/deploy.js'
 import type { DownloadResult } from './download/download.js'
-import type { StepBudget } from '../core/http/step-budget.js'
+import type { RequestLog } from '../core/http/request-log.js'
 import { redact } from '../core/secrets.js'
 
 function set(name: string, value: string): void {
@@ -31,7 +31,7 @@ export function setDeployOutputs(version: string, results: SystemDeployment[]): 
   )
 }
 
-export function setRequestOutputs(budget: StepBudget): void {
-  set('attempts', String(budget.requests))
-  set('waited-seconds', String(Math.round(budget.totalWaitedMs / 1000)))
+export function setRequestOutputs(requests: RequestLog): void {
+  set('attempts', String(requests.requests))
+  set('waited-seconds', String(Math.round(requests.totalWaitedMs / 1000)))
 }

@@ -7,6 +7,7 @@ import { assertAllAccepted, deployToSystems } from './deploy/deploy.js'
 import { PackageCache } from './download/package-cache.js'
 import { downloadPackage } from './download/download.js'
 import { ApiRequester } from './catalog/requester.js'
+import { RequestLog } from '../core/http/request-log.js'
 import { StepBudget } from '../core/http/step-budget.js'
 import type { Settings } from './inputs/schema.js'
 import type { RunDependencies } from './run.js'
@@ -21,7 +22,8 @@ export async function perform(
   dependencies: RunDependencies
 ): Promise<void> {
   const budget = new StepBudget(settings.maxWaitSeconds * 1000)
-  report.budget = budget
+  const requests = new RequestLog()
+  report.requests = requests
   const timeoutMs = settings.timeoutSeconds * 1000
   const requester = new ApiRequester({
     baseUrl: settings.baseUrl,
@@ -29,6 +31,7 @@ export async function perform(
     maxAttempts: settings.maxAttempts,
     timeoutMs,
     budget,
+    log: requests,
     signal: scope.signal,
     ...dependencies
   })
@@ -77,7 +80,7 @@ export async function perform(
       assertAllAccepted(results)
     }
   } finally {
-    setRequestOutputs(budget)
+    setRequestOutputs(requests)
   }
 }
 

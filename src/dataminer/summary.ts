@@ -4,7 +4,7 @@ import type { DownloadResult } from './download/download.js'
 import { ActionError, InputError } from '../core/step/errors.js'
 import { DeployFailedError } from './errors.js'
 import { formatBytes, formatDuration } from '../core/format.js'
-import type { StepBudget } from '../core/http/step-budget.js'
+import type { RequestLog } from '../core/http/request-log.js'
 import { code, lines, list, table, text } from '../core/summary/html.js'
 
 /** What the step did, gathered as it goes, so the summary can be written whatever happens. */
@@ -16,7 +16,7 @@ export interface StepReport {
   version?: string
   download?: DownloadResult
   deployments?: SystemDeployment[]
-  budget?: StepBudget
+  requests?: RequestLog
   error?: Error
 }
 
@@ -29,11 +29,11 @@ export function renderSummary(report: StepReport): string {
   const rows = [
     ...itemRows(report),
     ...downloadRows(report.download),
-    ...requestRows(report.budget)
+    ...requestRows(report.requests)
   ]
   if (rows.length) parts.push(table(['Item', 'Value'], rows))
   if (report.deployments?.length) parts.push(...deployments(report.deployments))
-  if (report.budget?.waits.length) parts.push(waits(report.budget))
+  if (report.requests?.waits.length) parts.push(waits(report.requests))
   return parts.join(EOL)
 }
 
@@ -90,11 +90,14 @@ function downloadRows(result: DownloadResult | undefined): string[][] {
 }
 
 // Labelled with the outputs they equal, so the two never seem to disagree.
-function requestRows(budget: StepBudget | undefined): string[][] {
-  if (!budget) return []
+function requestRows(requests: RequestLog | undefined): string[][] {
+  if (!requests) return []
   return [
-    ['HTTP requests sent, retries included (<code>attempts</code>)', String(budget.requests)],
-    ['Waited between attempts (<code>waited-seconds</code>)', formatDuration(budget.totalWaitedMs)]
+    ['HTTP requests sent, retries included (<code>attempts</code>)', String(requests.requests)],
+    [
+      'Waited between attempts (<code>waited-seconds</code>)',
+      formatDuration(requests.totalWaitedMs)
+    ]
   ]
 }
 
@@ -127,9 +130,9 @@ function deployments(results: SystemDeployment[]): string[] {
   return parts
 }
 
-function waits(budget: StepBudget): string {
-  const items = budget.waits.map(
+function waits(requests: RequestLog): string {
+  const items = requests.waits.map(
     w => `${text(w.label)}, attempt ${w.attempt}: ${text(w.reason)}; waited ${formatDuration(w.ms)}`
   )
-  return `<details><summary>Waits (${budget.waits.length})</summary>${list(items)}</details>`
+  return `<details><summary>Waits (${requests.waits.length})</summary>${list(items)}</details>`
 }

@@ -1,6 +1,7 @@
 // What downloading a file needs to know, and what it tells about the file.
 import type { Clock } from '../core/http/clock.js'
 import type { Requester } from '../core/http/request.js'
+import type { RequestLog } from '../core/http/request-log.js'
 import type { StepBudget } from '../core/http/step-budget.js'
 import type { CancelScope } from '../core/step/cancel-scope.js'
 import type { RegardsClient } from './client.js'
@@ -24,6 +25,8 @@ export interface DownloadContext {
   destination: string
   scope: CancelScope
   budget: StepBudget
+  /** Where the rate waits of downloads are recorded, with the requester's own. */
+  requests: RequestLog
   clock: Clock
   limiter: Limiter
   timeoutMs: number

@@ -150,7 +150,8 @@ export async function fetchFile(
           log.info(
             `${label}: too many downloads at once (HTTP 429); waiting ${formatDuration(rateWaitMs)}, then going on with at most ${context.limiter.current} at once.`
           )
-          context.budget.recordWait({
+          context.budget.spend(rateWaitMs)
+          context.requests.recordWait({
             label: `download of ${label}`,
             attempt: attempts,
             reason: 'download rate exceeded (HTTP 429)',

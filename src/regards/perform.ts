@@ -6,6 +6,7 @@ import { ensureDestinationFolder } from '../core/files/destination-folder.js'
 import { systemClock, type Clock } from '../core/http/clock.js'
 import { Requester, type RequesterOptions } from '../core/http/request.js'
 import type { RateLimitPolicy } from '../core/http/retry-policy.js'
+import { RequestLog } from '../core/http/request-log.js'
 import { StepBudget } from '../core/http/step-budget.js'
 import type { Transport } from '../core/http/transport.js'
 import type { CancelScope } from '../core/step/cancel-scope.js'
@@ -52,7 +53,8 @@ export async function perform(
   const budget = new StepBudget(settings.maxWaitSeconds * 1000)
   const clock = dependencies.clock ?? systemClock
   const timeoutMs = settings.timeoutSeconds * 1000
-  report.budget = budget
+  const requests = new RequestLog()
+  report.requests = requests
   const shared: Omit<RequesterOptions, 'authorization'> = {
     rateLimit: NO_RATE_LIMIT,
     statuses: TRANSIENT,
@@ -60,6 +62,7 @@ export async function perform(
     maxAttempts: settings.maxAttempts,
     timeoutMs,
     budget,
+    log: requests,
     signal: scope.signal,
     ...dependencies
   }
@@ -125,6 +128,7 @@ export async function perform(
       destination,
       scope,
       budget,
+      requests,
       clock,
       limiter: new Limiter(settings.concurrency),
       timeoutMs

@@ -1,4 +1,4 @@
-import type { StepBudget } from '../core/http/step-budget.js'
+import type { RequestLog } from '../core/http/request-log.js'
 import type { FileProblem } from './download-all.js'
 import type { FileResult } from './download.js'
 import type { RegardsProduct } from './entity.js'
@@ -14,6 +14,6 @@ export interface StepReport {
   selected?: number
   results?: FileResult[]
   problems?: FileProblem[]
-  budget?: StepBudget
+  requests?: RequestLog
   restorer?: Restorer
 }

@@ -33,10 +33,10 @@ export function renderSummary(report: StepReport & { error?: Error }): string {
       )
     ])
   }
-  if (report.budget) {
+  if (report.requests) {
     rows.push(
-      ['Requests', text(report.budget.requests)],
-      ['Time waiting between attempts', text(formatDuration(report.budget.totalWaitedMs))]
+      ['Requests', text(report.requests.requests)],
+      ['Time waiting between attempts', text(formatDuration(report.requests.totalWaitedMs))]
     )
   }
   if (rows.length) parts.push(table(['Item', 'Value'], rows))
@@ -85,11 +85,11 @@ export function renderSummary(report: StepReport & { error?: Error }): string {
       )
     )
   }
-  if (report.budget?.waits.length) {
+  if (report.requests?.waits.length) {
     parts.push(
       '<h3>Waits</h3>',
       list(
-        report.budget.waits.map(wait =>
+        report.requests.waits.map(wait =>
           text(
             `${wait.label}, attempt ${wait.attempt}: ${wait.reason}; waited ${formatDuration(wait.ms)}`
           )

@@ -10,6 +10,7 @@ jest.unstable_mockModule('@actions/core', () => core)
 
 const { Requester } = await import('../../../src/core/http/request.js')
 const { StepBudget } = await import('../../../src/core/http/step-budget.js')
+const { RequestLog } = await import('../../../src/core/http/request-log.js')
 const { readText } = await import('../../../src/core/http/body.js')
 const { HttpStatusError, RateLimitError } = await import('../../../src/core/http/errors.js')
 
@@ -62,6 +63,7 @@ function requester(token: () => string) {
     maxAttempts: 3,
     timeoutMs: 5000,
     budget,
+    log: new RequestLog(),
     clock
   })
   const get = (path = 'data') =>

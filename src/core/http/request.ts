@@ -26,6 +26,7 @@ import {
   type RateLimitPolicy,
   type StatusMeanings
 } from './retry-policy.js'
+import type { RequestLog } from './request-log.js'
 import type { StepBudget } from './step-budget.js'
 import { toolkitTransport, type Transport } from './transport.js'
 
@@ -57,6 +58,8 @@ export interface SharedRequesterOptions {
   maxAttempts: number
   timeoutMs: number
   budget: StepBudget
+  /** Where the requests sent and the waits are recorded, for the outputs and the summary. */
+  log: RequestLog
   clock?: Clock
   transport?: Transport
   /** Cancels waits and requests in flight. */
@@ -202,7 +205,7 @@ export class Requester {
       log.debug(
         `${method} ${url.origin}${url.pathname}${url.search}${withoutCredential(authorization, sendKey, ' (without ', ')')}`
       )
-      this.options.budget.recordRequest()
+      this.options.log.recordRequest()
       const sent = this.transport(method, url, headers, body).catch(error => {
         throw this.transportError(error, url)
       })
@@ -320,7 +323,8 @@ export class Requester {
         budget.remainingMs - waitMs
       )
     )
-    budget.recordWait({
+    budget.spend(waitMs)
+    this.options.log.recordWait({
       label: request.label,
       attempt,
       reason: describeFailure(failure),
