@@ -10813,7 +10813,7 @@ function run(dependencies = {}) {
             report.operation = settings.operation;
             report.catalogId = settings.catalogId;
             report.requestedVersion = settings.version;
-            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(963)]).then(__nccwpck_require__.bind(__nccwpck_require__, 431));
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(553)]).then(__nccwpck_require__.bind(__nccwpck_require__, 485));
             await perform(settings, report, scope, dependencies);
         },
         summary: error => renderSummary({ ...report, error })

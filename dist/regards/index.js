@@ -12961,7 +12961,7 @@ function run(dependencies = {}) {
                     : settings.credentials.kind === 'token'
                         ? 'the token given'
                         : 'public access';
-            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(658)]).then(__nccwpck_require__.bind(__nccwpck_require__, 382));
+            const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(693)]).then(__nccwpck_require__.bind(__nccwpck_require__, 361));
             await perform(settings, report, scope, dependencies);
         },
         summary: error => renderSummary({ ...report, error })

@@ -7,8 +7,7 @@ import { assertAllAccepted, deployToSystems } from './deploy/deploy.js'
 import { PackageCache } from './download/package-cache.js'
 import { downloadPackage } from './download/download.js'
 import { ApiRequester } from './catalog/requester.js'
-import { RequestLog } from '../core/http/request-log.js'
-import { StepBudget } from '../core/http/step-budget.js'
+import { stepRequesterOptions } from '../core/http/step-requests.js'
 import type { Settings } from './inputs/schema.js'
 import type { RunDependencies } from './run.js'
 import { setDeployOutputs, setDownloadOutputs, setRequestOutputs } from './outputs.js'
@@ -21,19 +20,13 @@ export async function perform(
   scope: CancelScope,
   dependencies: RunDependencies
 ): Promise<void> {
-  const budget = new StepBudget(settings.maxWaitSeconds * 1000)
-  const requests = new RequestLog()
+  const shared = stepRequesterOptions(settings, scope, dependencies)
+  const { timeoutMs, log: requests } = shared
   report.requests = requests
-  const timeoutMs = settings.timeoutSeconds * 1000
   const requester = new ApiRequester({
     baseUrl: settings.baseUrl,
     apiKey: settings.apiKey,
-    maxAttempts: settings.maxAttempts,
-    timeoutMs,
-    budget,
-    log: requests,
-    signal: scope.signal,
-    ...dependencies
+    ...shared
   })
   const client = new CatalogClient(requester, settings.baseUrl, timeoutMs)
   log.info(

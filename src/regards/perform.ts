@@ -6,8 +6,7 @@ import { ensureDestinationFolder } from '../core/files/destination-folder.js'
 import { systemClock, type Clock } from '../core/http/clock.js'
 import { Requester, type RequesterOptions } from '../core/http/request.js'
 import type { RateLimitPolicy } from '../core/http/retry-policy.js'
-import { RequestLog } from '../core/http/request-log.js'
-import { StepBudget } from '../core/http/step-budget.js'
+import { stepRequesterOptions } from '../core/http/step-requests.js'
 import type { Transport } from '../core/http/transport.js'
 import type { CancelScope } from '../core/step/cancel-scope.js'
 import * as log from '../core/step/log.js'
@@ -50,21 +49,15 @@ export async function perform(
   scope: CancelScope,
   dependencies: RunDependencies = {}
 ): Promise<void> {
-  const budget = new StepBudget(settings.maxWaitSeconds * 1000)
   const clock = dependencies.clock ?? systemClock
-  const timeoutMs = settings.timeoutSeconds * 1000
-  const requests = new RequestLog()
+  const step = stepRequesterOptions(settings, scope, dependencies)
+  const { timeoutMs, budget, log: requests } = step
   report.requests = requests
   const shared: Omit<RequesterOptions, 'authorization'> = {
     rateLimit: NO_RATE_LIMIT,
     statuses: TRANSIENT,
     userAgent: USER_AGENT,
-    maxAttempts: settings.maxAttempts,
-    timeoutMs,
-    budget,
-    log: requests,
-    signal: scope.signal,
-    ...dependencies
+    ...step
   }
   const session = new Session({
     root: settings.url,
