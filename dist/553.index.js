@@ -3862,6 +3862,7 @@ function setRequestOutputs(requests) {
 
 
 
+
 /** The step's work, once the inputs are valid: resolve the version, then download or deploy. */
 async function perform(settings, report, scope, dependencies) {
     const shared = stepRequesterOptions(settings, scope, dependencies);
@@ -3873,12 +3874,13 @@ async function perform(settings, report, scope, dependencies) {
         ...shared
     });
     const client = new CatalogClient(requester, settings.baseUrl, timeoutMs);
-    info(`Catalog item ${settings.catalogId}, version ${settings.version}: ${settings.operation} through ${settings.baseUrl.origin}`);
+    const asked = (0,version_request/* describeVersionRequest */.H)(settings.versionRequest);
+    info(`Catalog item ${settings.catalogId}, version ${asked}: ${settings.operation} through ${settings.baseUrl.origin}`);
     try {
         const request = settings.versionRequest;
         const version = request.kind === 'exact'
             ? request.version
-            : await group(`Resolve ${settings.version}`, () => resolveVersion(client, settings.catalogId, request));
+            : await group(`Resolve ${asked}`, () => resolveVersion(client, settings.catalogId, request));
         report.version = version;
         if (settings.operation === 'download') {
             const result = await group(`Download version ${version}`, () => downloadPackage({

@@ -787,6 +787,8 @@ async function lifecycle(step) {
     return { cancelled: scope.cancelled };
 }
 
+// EXTERNAL MODULE: ./src/dataminer/catalog/version-request.ts
+var version_request = __nccwpck_require__(367);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -10324,8 +10326,6 @@ function preprocess(fn, schema) {
 
 // EXTERNAL MODULE: ./src/dataminer/catalog/version-order.ts
 var version_order = __nccwpck_require__(506);
-// EXTERNAL MODULE: ./src/dataminer/catalog/version-request.ts
-var version_request = __nccwpck_require__(367);
 // EXTERNAL MODULE: ./src/core/format.ts
 var format = __nccwpck_require__(228);
 ;// CONCATENATED MODULE: ./src/core/inputs/fields.ts
@@ -10407,7 +10407,6 @@ function fields_integer(min, max) {
 // EXTERNAL MODULE: ./src/core/inputs/text.ts
 var inputs_text = __nccwpck_require__(674);
 ;// CONCATENATED MODULE: ./src/dataminer/inputs/schema.ts
-
 
 
 
@@ -10591,7 +10590,6 @@ function toSettings(input) {
     return {
         apiKey: input['api-key'],
         catalogId: input['catalog-id'],
-        version: (0,version_request/* describeVersionRequest */.H)(request),
         versionRequest: request,
         operation,
         coordinationIds: operation === 'deploy' ? input['coordination-id'] : [],
@@ -10801,6 +10799,7 @@ function waits(requests) {
 
 
 
+
 function run(dependencies = {}) {
     const report = {};
     return runStep({
@@ -10812,7 +10811,7 @@ function run(dependencies = {}) {
                 workflow_commands/* warning */.$e((0,secrets/* redact */.E$)(warning));
             report.operation = settings.operation;
             report.catalogId = settings.catalogId;
-            report.requestedVersion = settings.version;
+            report.requestedVersion = (0,version_request/* describeVersionRequest */.H)(settings.versionRequest);
             const { perform } = await Promise.all(/* import() */[__nccwpck_require__.e(917), __nccwpck_require__.e(553)]).then(__nccwpck_require__.bind(__nccwpck_require__, 485));
             await perform(settings, report, scope, dependencies);
         },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, it, expect } from '@jest/globals'
 import { parse } from 'yaml'
 import { InputError } from '../../src/core/step/errors.js'
+import { describeVersionRequest } from '../../src/dataminer/catalog/version-request.js'
 import { INPUT_NAMES, parseInputs } from '../../src/dataminer/inputs/schema.js'
 
 const KEY = 'k3y-V4lue_0f-the-0rg'
@@ -37,7 +38,6 @@ describe('parseInputs: a valid minimal set', () => {
     expect({ ...settings, baseUrl: settings.baseUrl.href }).toEqual({
       apiKey: KEY,
       catalogId: ITEM,
-      version: '1.0.0.1',
       versionRequest: { kind: 'exact', version: '1.0.0.1' },
       operation: 'download',
       coordinationIds: [],
@@ -137,7 +137,7 @@ describe('parseInputs: version', () => {
     [' 2.x ', '2.x', range('2.x', ['2'])]
   ])('reads %j as %j', (given, version, versionRequest) => {
     const settings = parseWith({ version: given })
-    expect(settings.version).toBe(version)
+    expect(describeVersionRequest(settings.versionRequest)).toBe(version)
     expect(settings.versionRequest).toEqual(versionRequest)
     expect(settings.warnings).toEqual([])
   })
@@ -167,7 +167,7 @@ describe('parseInputs: version', () => {
   ])('takes %j as an exact version', version => {
     const settings = parseWith({ version })
     expect(settings.versionRequest).toEqual({ kind: 'exact', version })
-    expect(settings.version).toBe(version)
+    expect(describeVersionRequest(settings.versionRequest)).toBe(version)
   })
 
   it.each([
@@ -202,7 +202,7 @@ describe('parseInputs: version', () => {
     ['1.0.0.x', '1.0.0.x with prereleases', range('1.0.0.x', ['1', '0', '0'], true)]
   ])('reads %j with allow-prerelease as %j', (given, version, versionRequest) => {
     const settings = parseWith({ version: given, 'allow-prerelease': 'true' })
-    expect(settings.version).toBe(version)
+    expect(describeVersionRequest(settings.versionRequest)).toBe(version)
     expect(settings.versionRequest).toEqual(versionRequest)
     expect(settings.warnings).toEqual([])
   })

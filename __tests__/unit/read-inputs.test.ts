@@ -58,7 +58,6 @@ describe('readInputs', () => {
     expect({ ...settings, baseUrl: settings.baseUrl.href, warnings: undefined }).toEqual({
       apiKey: 'the-organization-key',
       catalogId: ITEM,
-      version: 'latest',
       versionRequest: { kind: 'latest', includePrereleases: false },
       operation: 'deploy',
       coordinationIds: [SYSTEM],

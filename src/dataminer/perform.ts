@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { CancelScope } from '../core/step/cancel-scope.js'
 import { CatalogClient } from './catalog/client.js'
 import { resolveVersion } from './catalog/resolve-version.js'
+import { describeVersionRequest } from './catalog/version-request.js'
 import { assertAllAccepted, deployToSystems } from './deploy/deploy.js'
 import { PackageCache } from './download/package-cache.js'
 import { downloadPackage } from './download/download.js'
@@ -29,8 +30,9 @@ export async function perform(
     ...shared
   })
   const client = new CatalogClient(requester, settings.baseUrl, timeoutMs)
+  const asked = describeVersionRequest(settings.versionRequest)
   log.info(
-    `Catalog item ${settings.catalogId}, version ${settings.version}: ${settings.operation} through ${settings.baseUrl.origin}`
+    `Catalog item ${settings.catalogId}, version ${asked}: ${settings.operation} through ${settings.baseUrl.origin}`
   )
 
   try {
@@ -38,7 +40,7 @@ export async function perform(
     const version =
       request.kind === 'exact'
         ? request.version
-        : await log.group(`Resolve ${settings.version}`, () =>
+        : await log.group(`Resolve ${asked}`, () =>
             resolveVersion(client, settings.catalogId, request)
           )
     report.version = version

@@ -5,6 +5,7 @@ import type { Transport } from '../core/http/transport.js'
 import { redact } from '../core/secrets.js'
 import { runStep, type RunOutcome } from '../core/step/run-step.js'
 import * as runner from '../core/step/workflow-commands.js'
+import { describeVersionRequest } from './catalog/version-request.js'
 import { readInputs } from './inputs/read-inputs.js'
 import { renderSummary, type StepReport } from './summary.js'
 
@@ -24,7 +25,7 @@ export function run(dependencies: RunDependencies = {}): Promise<RunOutcome> {
       for (const warning of settings.warnings) runner.warning(redact(warning))
       report.operation = settings.operation
       report.catalogId = settings.catalogId
-      report.requestedVersion = settings.version
+      report.requestedVersion = describeVersionRequest(settings.versionRequest)
       const { perform } = await import('./perform.js')
       await perform(settings, report, scope, dependencies)
     },

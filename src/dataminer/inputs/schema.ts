@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { isMalformedRange, parseRange } from '../catalog/version-order.js'
-import { describeVersionRequest, type VersionRequest } from '../catalog/version-request.js'
+import type { VersionRequest } from '../catalog/version-request.js'
 import { InputError } from '../../core/step/errors.js'
 import { redact, withSecrets } from '../../core/secrets.js'
 import { baseUrl, boolean, given, integer, issue, quote } from '../../core/inputs/fields.js'
@@ -32,12 +32,7 @@ export interface Settings {
   apiKey: string
   /** Lower-cased GUID. */
   catalogId: string
-  /**
-   * What was asked for, for logs and the summary: the exact version, 'latest',
-   * 'latest-prerelease', or the range ('1.0.0.x', '1.0.0.x with prereleases');
-   * `versionRequest` says which.
-   */
-  version: string
+  /** What `version` asks for; describeVersionRequest() names it for logs and the summary. */
   versionRequest: VersionRequest
   /** 'auto' already resolved: deploy when at least one system is given. */
   operation: Operation
@@ -264,7 +259,6 @@ function toSettings(input: Fields): Settings {
   return {
     apiKey: input['api-key'],
     catalogId: input['catalog-id'],
-    version: describeVersionRequest(request),
     versionRequest: request,
     operation,
     coordinationIds: operation === 'deploy' ? input['coordination-id'] : [],
