@@ -1294,6 +1294,11 @@ var yauzl = __webpack_require__(663);
 const WINDOW_BYTES = 1024 * 1024;
 class WindowedFileReader extends yauzl.RandomAccessReader {
     fd;
+    /**
+     * One buffer for every window: the local headers of a package of large entries lie megabytes
+     * apart, each in a window of its own, and a new buffer for each would stay in memory as garbage.
+     */
+    buffer = Buffer.allocUnsafe(WINDOW_BYTES);
     window = Buffer.alloc(0);
     windowStart = 0;
     closed = false;
@@ -1345,8 +1350,8 @@ class WindowedFileReader extends yauzl.RandomAccessReader {
     copy(buffer, offset, length, position) {
         const end = position + length;
         if (position < this.windowStart || end > this.windowStart + this.window.length) {
-            const size = Math.max(WINDOW_BYTES, length);
-            const window = Buffer.allocUnsafe(size);
+            const window = length <= WINDOW_BYTES ? this.buffer : Buffer.allocUnsafe(length);
+            const size = window.length;
             const read = (0,external_node_fs_.readSync)(this.fd, window, 0, size, position);
             this.window = window.subarray(0, read);
             this.windowStart = position;

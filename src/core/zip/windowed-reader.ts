@@ -10,6 +10,11 @@ import yauzl from 'yauzl'
 const WINDOW_BYTES = 1024 * 1024
 
 export class WindowedFileReader extends yauzl.RandomAccessReader {
+  /**
+   * One buffer for every window: the local headers of a package of large entries lie megabytes
+   * apart, each in a window of its own, and a new buffer for each would stay in memory as garbage.
+   */
+  private readonly buffer = Buffer.allocUnsafe(WINDOW_BYTES)
   private window = Buffer.alloc(0)
   private windowStart = 0
   private closed = false
@@ -69,8 +74,8 @@ export class WindowedFileReader extends yauzl.RandomAccessReader {
   private copy(buffer: Buffer, offset: number, length: number, position: number): void {
     const end = position + length
     if (position < this.windowStart || end > this.windowStart + this.window.length) {
-      const size = Math.max(WINDOW_BYTES, length)
-      const window = Buffer.allocUnsafe(size)
+      const window = length <= WINDOW_BYTES ? this.buffer : Buffer.allocUnsafe(length)
+      const size = window.length
       const read = readSync(this.fd, window, 0, size, position)
       this.window = window.subarray(0, read)
       this.windowStart = position
