@@ -2,20 +2,13 @@
 // runs it: the runner's paths as `Z:\…`, the tool cache on drive D: (another file system), file
 // commands written with CRLF. Every path the action reports is a Windows path; the checks read
 // the files through it.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SEED, type CatalogEmulator } from '../../emulator/index.js'
-import {
-  findWine,
-  prepareWine,
-  secondDriveFolder,
-  toHostPath,
-  toWindowsPath
-} from '../../scripts/wine.js'
+import { prepareWine, toHostPath, toWindowsPath } from '../../scripts/wine.js'
 import {
   apiRequests,
   expectNoKeyLeak,
@@ -25,22 +18,13 @@ import {
   TEST_KEY
 } from '../helpers/emulator-fixture.js'
 import { listFiles, runBundle, type RunnerDirs } from '../helpers/run-bundle.js'
-
-const wine = findWine()
-const lane = 'missing' in wine ? describe.skip : describe
-if ('missing' in wine) {
-  // .ci/run installs what the lane needs, so there a missing piece is a failure, not a skip.
-  if (process.env['WINDOWS_LANE_REQUIRED'])
-    throw new Error(`The Windows lane cannot run: ${wine.missing}.`)
-  process.stderr.write(`Windows lane skipped: ${wine.missing}.\n`)
-}
+import { lane, secondDriveFolderForTest, tempFolderForTest, wine, windowsDirs } from './lane.js'
 
 const VERSION = '1.0.0.9'
 const content = seededContent(SEED.appItemId, VERSION)
 const PACKAGE = `Demo Application ${VERSION}.dmapp`
 
 let emulator: CatalogEmulator
-const made: string[] = []
 
 beforeAll(async () => {
   if ('missing' in wine) return
@@ -49,27 +33,13 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(async () => {
   await emulator?.close()
-  for (const folder of made) rmSync(folder, { recursive: true, force: true })
 })
 
-/** A job's folders: workspace and temp on Z: (the host's /tmp), the tool cache on D:. */
-function windowsDirs(toolCache?: string): RunnerDirs {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'catalog-action-windows-'))
-  const dirs = {
-    root,
-    workspace: path.join(root, 'workspace'),
-    temp: path.join(root, 'runner-temp'),
-    toolCache: toolCache ?? secondDriveFolder('tool-cache-')
-  }
-  mkdirSync(dirs.workspace)
-  mkdirSync(dirs.temp)
-  made.push(root, dirs.toolCache)
-  return dirs
-}
+const jobDirs = (toolCache?: string) => windowsDirs('catalog-action-windows-', toolCache)
 
 function download(
   inputs: Record<string, string>,
-  dirs = windowsDirs(),
+  dirs = jobDirs(),
   onSpawn?: (child: ChildProcess) => void
 ) {
   emulator.requests.length = 0
@@ -97,7 +67,7 @@ function rawOutputFile(dirs: RunnerDirs): string {
 
 lane("the DataMiner Catalog action on Windows' Node", () => {
   it('downloads into a backslash path, unpacks it and caches it on drive D:', async () => {
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     const run = await download({ path: 'deps\\sub', extract: 'true' }, dirs)
     expect(run.errors).toEqual([])
     expect(run.code).toBe(0)
@@ -121,11 +91,10 @@ lane("the DataMiner Catalog action on Windows' Node", () => {
   })
 
   it('serves a second run from the tool cache on D: with no request', async () => {
-    const toolCache = secondDriveFolder('tool-cache-')
-    made.push(toolCache)
-    const first = await download({}, windowsDirs(toolCache))
+    const toolCache = secondDriveFolderForTest('tool-cache-')
+    const first = await download({}, jobDirs(toolCache))
     expect(first.outputs['cache-hit']).toBe('false')
-    const second = await download({ path: 'again' }, windowsDirs(toolCache))
+    const second = await download({ path: 'again' }, jobDirs(toolCache))
     expect(second.errors).toEqual([])
     expect(second.outputs['cache-hit']).toBe('true')
     expect(apiRequests(emulator)).toEqual([])
@@ -134,14 +103,13 @@ lane("the DataMiner Catalog action on Windows' Node", () => {
   })
 
   it('takes an absolute Windows path, and forward slashes in a relative one', async () => {
-    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'catalog-action-windows-abs-'))
-    made.push(elsewhere)
+    const elsewhere = tempFolderForTest('catalog-action-windows-abs-')
     const absolute = await download({ path: toWindowsPath(path.join(elsewhere, 'pkgs')) })
     expect(absolute.errors).toEqual([])
     expect(toHostPath(absolute.outputs.path)).toBe(path.join(elsewhere, 'pkgs', PACKAGE))
     expect(readFileSync(path.join(elsewhere, 'pkgs', PACKAGE)).equals(content)).toBe(true)
 
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     const slashes = await download({ path: 'deps/fwd' }, dirs)
     expect(slashes.outputs.path).toBe(
       toWindowsPath(path.join(dirs.workspace, 'deps', 'fwd', PACKAGE))
@@ -149,7 +117,7 @@ lane("the DataMiner Catalog action on Windows' Node", () => {
   })
 
   it('downloads and unpacks into a folder whose Windows path is over 260 characters', async () => {
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     const deep = ['a'.repeat(60), 'b'.repeat(60), 'c'.repeat(60), 'd'.repeat(60)].join('\\')
     const run = await download({ path: deep, extract: 'true' }, dirs)
     expect(run.errors).toEqual([])
@@ -171,7 +139,7 @@ lane("the DataMiner Catalog action on Windows' Node", () => {
   ])(
     'saves a package the server calls %j under a name Windows can hold, inside path',
     async value => {
-      const dirs = windowsDirs()
+      const dirs = jobDirs()
       emulator.script({ match: 'download', type: 'filename', value })
       const run = await download({ path: 'pkgs' }, dirs)
       expect(run.errors).toEqual([])
@@ -185,7 +153,7 @@ lane("the DataMiner Catalog action on Windows' Node", () => {
   )
 
   it("fails, leaving the user's file as it was, when another file has the package's name", async () => {
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     writeFileSync(path.join(dirs.workspace, PACKAGE), 'mine')
     const run = await download({}, dirs)
     expect(run.code).toBe(1)
@@ -195,7 +163,7 @@ lane("the DataMiner Catalog action on Windows' Node", () => {
   })
 
   it('runs again in the same workspace: its identical earlier output is kept', async () => {
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     expect((await download({ extract: 'true', cache: 'false' }, dirs)).code).toBe(0)
     const before = listFiles(dirs.workspace)
     const again = await download({ extract: 'true', cache: 'false' }, dirs)
@@ -207,7 +175,7 @@ lane("the DataMiner Catalog action on Windows' Node", () => {
     ['a SHA-256 that does not match', { 'expected-sha256': 'a'.repeat(64) }, undefined],
     ['a body cut short', {}, { type: 'truncate' } as const]
   ])('keeps nothing in path or the cache after %s', async (_name, inputs, fault) => {
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     if (fault) emulator.script({ match: 'download', ...fault })
     const run = await download({ path: 'deps\\sub', extract: 'true', ...inputs }, dirs)
     expect(run.code).toBe(1)
@@ -217,7 +185,7 @@ lane("the DataMiner Catalog action on Windows' Node", () => {
   })
 
   it('removes the partial download on Ctrl-C (SIGINT) in the middle of the body', async () => {
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     emulator.script({ match: 'download', type: 'stall', afterBytes: 200 })
     const run = await download({ 'timeout-seconds': '600' }, dirs, (child: ChildProcess) => {
       const poll = async () => {

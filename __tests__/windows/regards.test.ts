@@ -2,10 +2,9 @@
 // runner's paths as `Z:\…`, the tool cache on drive D: (another file system), file commands
 // written with CRLF. Every path the action reports is a Windows path; the checks read the files
 // through it.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import {
   catalogFile,
@@ -17,23 +16,9 @@ import {
   type ProductSeed,
   type RegardsEmulator
 } from '../../emulator/regards/index.js'
-import {
-  findWine,
-  prepareWine,
-  secondDriveFolder,
-  toHostPath,
-  toWindowsPath
-} from '../../scripts/wine.js'
-import { listFiles, runBundle, type RunnerDirs } from '../helpers/run-bundle.js'
-
-const wine = findWine()
-const lane = 'missing' in wine ? describe.skip : describe
-if ('missing' in wine) {
-  // .ci/run installs what the lane needs, so there a missing piece is a failure, not a skip.
-  if (process.env['WINDOWS_LANE_REQUIRED'])
-    throw new Error(`The Windows lane cannot run: ${wine.missing}.`)
-  process.stderr.write(`Windows lane skipped: ${wine.missing}.\n`)
-}
+import { prepareWine, toHostPath, toWindowsPath } from '../../scripts/wine.js'
+import { listFiles, runBundle } from '../helpers/run-bundle.js'
+import { lane, secondDriveFolderForTest, wine, windowsDirs } from './lane.js'
 
 const PASSWORD = 'exploit-password'
 /** Names a Windows folder cannot hold, each of a file of its own. */
@@ -49,7 +34,6 @@ const NAMES_PRODUCT: ProductSeed = {
 }
 
 let regards: RegardsEmulator
-const made: string[] = []
 
 beforeAll(async () => {
   if ('missing' in wine) return
@@ -61,25 +45,11 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(async () => {
   await regards?.close()
-  for (const folder of made) rmSync(folder, { recursive: true, force: true })
 })
 
-/** A job's folders: workspace and temp on Z: (the host's /tmp), the tool cache on D:. */
-function windowsDirs(toolCache?: string): RunnerDirs {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'regards-action-windows-'))
-  const dirs = {
-    root,
-    workspace: path.join(root, 'workspace'),
-    temp: path.join(root, 'runner-temp'),
-    toolCache: toolCache ?? secondDriveFolder('tool-cache-')
-  }
-  mkdirSync(dirs.workspace)
-  mkdirSync(dirs.temp)
-  made.push(root, dirs.toolCache)
-  return dirs
-}
+const jobDirs = (toolCache?: string) => windowsDirs('regards-action-windows-', toolCache)
 
-function download(inputs: Record<string, string>, dirs = windowsDirs()) {
+function download(inputs: Record<string, string>, dirs = jobDirs()) {
   regards.reset()
   return runBundle(
     {
@@ -126,7 +96,7 @@ function expectNoPassword(run: Awaited<ReturnType<typeof download>>): void {
 
 lane("the REGARDS action on Windows' Node", () => {
   it('downloads the files of a query into a backslash path, a nearline one restored', async () => {
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     const run = await download(
       { query: 'providerId:DATA-06*', restore: 'true', path: 'data\\regards' },
       dirs
@@ -148,13 +118,12 @@ lane("the REGARDS action on Windows' Node", () => {
   })
 
   it('serves a second run from the tool cache on D: with no download request', async () => {
-    const toolCache = secondDriveFolder('tool-cache-')
-    made.push(toolCache)
-    const first = await download({ products: PRODUCTS.online }, windowsDirs(toolCache))
+    const toolCache = secondDriveFolderForTest('tool-cache-')
+    const first = await download({ products: PRODUCTS.online }, jobDirs(toolCache))
     expect(first.errors).toEqual([])
     expect(toWindowsPath(toolCache)).toMatch(/^D:\\/)
     expect(listFiles(toolCache).length).toBeGreaterThan(0)
-    const second = await download({ products: PRODUCTS.online }, windowsDirs(toolCache))
+    const second = await download({ products: PRODUCTS.online }, jobDirs(toolCache))
     expect(second.errors).toEqual([])
     expect(second.outputs['cache-hits']).toBe('1')
     expect(downloads()).toEqual([])
@@ -164,7 +133,7 @@ lane("the REGARDS action on Windows' Node", () => {
   })
 
   it('saves files the catalog names as Windows cannot hold under names it can, inside path', async () => {
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     const run = await download({ products: NAMES_PRODUCT.id, path: 'names' }, dirs)
     expect(run.errors).toEqual([])
     const files = filesOf(run)
@@ -181,7 +150,7 @@ lane("the REGARDS action on Windows' Node", () => {
   })
 
   it("fails, leaving the user's file as it was, when another file is at a file's name", async () => {
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     const folder = path.join(dirs.workspace, 'DATA-06-20220613-2390')
     mkdirSync(folder)
     writeFileSync(path.join(folder, 'DATA-06-20220613-2390.nc'), 'mine')
@@ -193,7 +162,7 @@ lane("the REGARDS action on Windows' Node", () => {
   })
 
   it('keeps nothing of a file whose bytes are wrong, in path or the cache', async () => {
-    const dirs = windowsDirs()
+    const dirs = jobDirs()
     regards.reset()
     regards.script({ match: 'download', type: 'wrong-bytes' })
     const run = await runBundle(
